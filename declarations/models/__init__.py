@@ -1,0 +1,18 @@
+"""Models of the declarations app: who declares, for which project, with what money."""
+
+from .budgets import Budget, SpendingPlanPoint
+from .declarations import Declaration, KeyTask
+from .departments import Department, SupervisingDivision
+from .projects import Project
+from .users import User
+
+__all__ = [
+    "Budget",
+    "Declaration",
+    "Department",
+    "KeyTask",
+    "Project",
+    "SpendingPlanPoint",
+    "SupervisingDivision",
+    "User",
+]

@@ -1,0 +1,34 @@
+"""The three roles of the product and which declarations each may see.
+
+Roles are Django groups so administrators can manage them in the admin; a user's department or
+division decides the scope. Every query a request makes about declarations starts from
+``declarations_visible_to`` so that another department's record is out of reach by construction.
+"""
+
+from django.db.models import QuerySet
+
+from declarations.models import Declaration, User
+
+STAFF_GROUP = "申报人"
+REVIEWER_GROUP = "审核人"
+ADMIN_GROUP = "管理员"
+ROLE_GROUPS = {"staff": STAFF_GROUP, "reviewer": REVIEWER_GROUP, "administrator": ADMIN_GROUP}
+
+
+def is_administrator(user: User) -> bool:
+    return user.is_superuser or user.groups.filter(name=ADMIN_GROUP).exists()
+
+
+def declarations_visible_to(user: User) -> QuerySet[Declaration]:
+    """Declarations ``user`` may see: all for administrators, supervised ones for reviewers,
+    their own department's for staff, none for anyone else."""
+    declarations = Declaration.objects.select_related("department", "project")
+    if not user.is_authenticated or not user.is_active:
+        return declarations.none()
+    if is_administrator(user):
+        return declarations
+    if user.division_id and user.groups.filter(name=REVIEWER_GROUP).exists():
+        return declarations.filter(department__supervising_division_id=user.division_id)
+    if user.department_id and user.groups.filter(name=STAFF_GROUP).exists():
+        return declarations.filter(department_id=user.department_id)
+    return declarations.none()

@@ -1,0 +1,20 @@
+"""Admin of the indicator taxonomy and of indicators across declarations."""
+
+from django.contrib import admin
+
+from indicators.models import IndicatorCategory, PerformanceIndicator
+
+
+@admin.register(IndicatorCategory)
+class IndicatorCategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "level", "parent", "order", "legacy", "code"]
+    list_filter = ["level", "legacy", "parent"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(PerformanceIndicator)
+class PerformanceIndicatorAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "declaration", "level1", "level2", "weight", "kind"]
+    list_filter = ["level1", "level2", "kind", "declaration__fiscal_year"]
+    search_fields = ["name", "target_text", "declaration__department__name"]
+    list_select_related = ["declaration__department", "declaration__project", "level1", "level2"]

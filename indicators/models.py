@@ -1,0 +1,225 @@
+"""Performance indicators (绩效指标) and the level-1/level-2 taxonomy they are filed under."""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+
+class IndicatorCategory(models.Model):
+    """A level-1 or level-2 category of the national indicator framework.
+
+    The list itself is data (``fixtures/taxonomy.json``), loaded by ``load_samples`` and managed
+    by administrators; code refers to categories by their stable ``code``.
+    """
+
+    class Level(models.IntegerChoices):
+        FIRST = 1, "一级指标"
+        SECOND = 2, "二级指标"
+
+    code = models.SlugField("代码", max_length=50, unique=True)
+    name = models.CharField("名称", max_length=50)
+    level = models.PositiveSmallIntegerField("层级", choices=Level.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="上级指标",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    order = models.PositiveSmallIntegerField("排序", default=0)
+    legacy = models.BooleanField(
+        "旧版用语", default=False, help_text="仅见于旧版表格（如“进度指标”），新申报不建议使用。"
+    )
+    description = models.CharField("说明", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "指标分类"
+        verbose_name_plural = "指标分类"
+        ordering = ["level", "parent__order", "order"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(level=1) & Q(parent__isnull=True))
+                | (Q(level=2) & Q(parent__isnull=False)),
+                name="category_parent_matches_level",
+                violation_error_message="一级指标不能有上级，二级指标必须有上级一级指标。",
+            ),
+            models.UniqueConstraint(
+                fields=["name"],
+                condition=Q(level=1),
+                name="category_level1_name_unique",
+                violation_error_message="已有同名的一级指标。",
+            ),
+            models.UniqueConstraint(
+                fields=["parent", "name"],
+                name="category_level2_name_unique_per_parent",
+                violation_error_message="该一级指标下已有同名的二级指标。",
+            ),
+        ]
+
+    def __str__(self):
+        if self.parent_id:
+            return f"{self.parent.name} / {self.name}"
+        return self.name
+
+
+class Operator(models.TextChoices):
+    EQ = "=", "="
+    GE = "≥", "≥"
+    LE = "≤", "≤"
+    GT = ">", ">"
+    LT = "<", "<"
+
+
+class IndicatorKind(models.TextChoices):
+    QUANTITATIVE = "quantitative", "定量"
+    QUALITATIVE = "qualitative", "定性"
+
+
+WEIGHT_RANGE = [
+    MinValueValidator(0, "指标权重应在 0 至 100 之间。"),
+    MaxValueValidator(100, "指标权重应在 0 至 100 之间。"),
+]
+NUMERIC_VALUE_MESSAGES = {"invalid": "指标值必须是数字，“%(value)s”不是数字。"}
+
+
+class PerformanceIndicator(models.Model):
+    """One row of a declaration's indicator grid."""
+
+    declaration = models.ForeignKey(
+        "declarations.Declaration",
+        verbose_name="申报表",
+        on_delete=models.CASCADE,
+        related_name="indicators",
+    )
+    order = models.PositiveIntegerField("序号")
+    level1 = models.ForeignKey(
+        IndicatorCategory,
+        verbose_name="一级指标",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"level": 1},
+    )
+    level2 = models.ForeignKey(
+        IndicatorCategory,
+        verbose_name="二级指标",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"level": 2},
+    )
+    name = models.CharField(
+        "三级指标",
+        max_length=300,
+        blank=True,
+        help_text="具体指标名称；留空表示表中列出但未设三级指标的二级指标行。",
+    )
+    weight = models.DecimalField(
+        "指标权重", max_digits=5, decimal_places=2, null=True, blank=True, validators=WEIGHT_RANGE
+    )
+    unit = models.CharField("计量单位", max_length=20, blank=True)
+    operator = models.CharField(
+        "指标性质（运算符）", max_length=1, choices=Operator.choices, blank=True
+    )
+    kind = models.CharField(
+        "指标属性", max_length=20, choices=IndicatorKind.choices, default=IndicatorKind.QUANTITATIVE
+    )
+    target_value = models.DecimalField(
+        "年度指标值（数值）",
+        max_digits=18,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        error_messages=NUMERIC_VALUE_MESSAGES,
+    )
+    target_text = models.TextField("年度指标值（文字）", blank=True)
+    period_value = models.DecimalField(
+        "实施周期指标值（数值）",
+        max_digits=18,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        error_messages=NUMERIC_VALUE_MESSAGES,
+    )
+    period_text = models.TextField("实施周期指标值（文字）", blank=True)
+    description = models.TextField("指标内容 / 绩效指标描述", blank=True)
+    basis = models.TextField("指标值设定依据及数据来源", blank=True)
+    scoring_rule = models.TextField("评（扣）分标准", blank=True)
+
+    class Meta:
+        verbose_name = "绩效指标"
+        verbose_name_plural = "绩效指标"
+        ordering = ["declaration", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["declaration", "order"],
+                name="indicator_order_unique",
+                violation_error_message="同一申报表中指标序号不能重复。",
+            ),
+            models.CheckConstraint(
+                condition=Q(weight__isnull=True) | Q(weight__gte=0, weight__lte=100),
+                name="indicator_weight_range",
+                violation_error_message="指标权重应在 0 至 100 之间。",
+            ),
+            models.CheckConstraint(
+                condition=Q(operator__in=["", *Operator.values]),
+                name="indicator_operator_valid",
+                violation_error_message="指标性质只能是 =、≥、≤、>、< 或不填。",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=IndicatorKind.values),
+                name="indicator_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind=IndicatorKind.QUANTITATIVE) | Q(target_value__isnull=False),
+                name="indicator_quantitative_has_number",
+                violation_error_message="定量指标必须填写数字指标值。",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name or (self.level2.name if self.level2_id else "")
+
+    @property
+    def is_placeholder(self) -> bool:
+        """A level-2 row printed without a level-3 indicator (e.g. 经济效益指标 left empty)."""
+        return not self.name and self.target_value is None and not self.target_text
+
+    def clean(self):
+        errors: dict[str, list[str]] = {}
+        if self.level1_id and self.level1.level != IndicatorCategory.Level.FIRST:
+            errors.setdefault("level1", []).append(f"“{self.level1.name}”不是一级指标。")
+        if self.level2_id:
+            if self.level2.level != IndicatorCategory.Level.SECOND:
+                errors.setdefault("level2", []).append(f"“{self.level2.name}”不是二级指标。")
+            elif not self.level1_id:
+                errors.setdefault("level1", []).append("选择二级指标前请先选择一级指标。")
+            elif self.level2.parent_id != self.level1_id:
+                errors.setdefault("level2", []).append(
+                    f"二级指标“{self.level2.name}”不属于一级指标“{self.level1.name}”。"
+                )
+        if self.kind == IndicatorKind.QUANTITATIVE:
+            if self.target_value is None:
+                if self.target_text.strip():
+                    errors.setdefault("target_value", []).append(
+                        f"定量指标的指标值必须是数字，“{self.target_text.strip()}”不是数字；"
+                        "文字目标请将指标属性改为定性。"
+                    )
+                else:
+                    errors.setdefault("target_value", []).append("定量指标必须填写数字指标值。")
+            elif self.target_text.strip():
+                errors.setdefault("target_text", []).append(
+                    "定量指标的指标值请填写在数值栏，文字栏留空。"
+                )
+            if self.period_text.strip() and self.period_value is None:
+                errors.setdefault("period_value", []).append(
+                    f"定量指标的实施周期指标值必须是数字，“{self.period_text.strip()}”不是数字。"
+                )
+        elif not self.is_placeholder and self.target_value is None and not self.target_text.strip():
+            errors.setdefault("target_text", []).append("请填写指标值。")
+        if errors:
+            raise ValidationError(errors)

@@ -1,0 +1,14 @@
+"""Shared test set-up: the sample tables are loaded once per test session.
+
+Each test runs in a transaction that is rolled back, so tests see the samples as loaded and
+never each other's changes.
+"""
+
+import pytest
+from django.core.management import call_command
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        call_command("load_samples", verbosity=0)
