@@ -27,8 +27,17 @@ def declarations_visible_to(user: User) -> QuerySet[Declaration]:
         return declarations.none()
     if is_administrator(user):
         return declarations
-    if user.division_id and user.groups.filter(name=REVIEWER_GROUP).exists():
+    if is_reviewer(user):
         return declarations.filter(department__supervising_division_id=user.division_id)
     if user.department_id and user.groups.filter(name=STAFF_GROUP).exists():
         return declarations.filter(department_id=user.department_id)
     return declarations.none()
+
+
+def is_reviewer(user: User) -> bool:
+    return bool(user.division_id) and user.groups.filter(name=REVIEWER_GROUP).exists()
+
+
+def can_export_in_bulk(user: User) -> bool:
+    """Bulk downloads are for finance-bureau reviewers and administrators."""
+    return user.is_authenticated and (is_administrator(user) or is_reviewer(user))

@@ -1,10 +1,26 @@
 """Views of the declarations app; they fetch through ``declarations_visible_to`` and stay thin."""
 
-from django.contrib.auth.decorators import login_required
-from django.db.models import Count
-from django.shortcuts import render
+from tempfile import SpooledTemporaryFile
 
-from declarations.roles import declarations_visible_to
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.http import content_disposition_header
+from django.utils.safestring import mark_safe
+
+from declarations.exports.filenames import safe_filename
+from declarations.exports.html import render_html
+from declarations.exports.layouts import build_grid
+from declarations.exports.service import (
+    FORMATS,
+    export_declaration,
+    with_export_data,
+    write_zip,
+)
+from declarations.forms import BulkExportForm
+from declarations.roles import can_export_in_bulk, declarations_visible_to
 
 
 @login_required
@@ -12,4 +28,57 @@ def home(request):
     declarations = declarations_visible_to(request.user).annotate(
         indicator_count=Count("indicators")
     )
-    return render(request, "declarations/home.html", {"declarations": declarations})
+    return render(
+        request,
+        "declarations/home.html",
+        {"declarations": declarations, "can_export": can_export_in_bulk(request.user)},
+    )
+
+
+def _visible_declaration(request, pk: int):
+    return get_object_or_404(with_export_data(declarations_visible_to(request.user)), pk=pk)
+
+
+@login_required
+def declaration_detail(request, pk: int):
+    declaration = _visible_declaration(request, pk)
+    table = mark_safe(render_html(build_grid(declaration)))  # noqa: S308 - escaped by render_html
+    return render(
+        request,
+        "declarations/detail.html",
+        {"declaration": declaration, "table": table, "formats": FORMATS},
+    )
+
+
+@login_required
+def declaration_export(request, pk: int, fmt: str):
+    if fmt not in FORMATS:
+        raise Http404("不支持的导出格式。")
+    declaration = _visible_declaration(request, pk)
+    file = export_declaration(declaration, fmt)
+    response = HttpResponse(file.data, content_type=file.content_type)
+    response["Content-Disposition"] = content_disposition_header(True, file.filename)
+    return response
+
+
+@login_required
+def bulk_export(request):
+    if not can_export_in_bulk(request.user):
+        raise PermissionDenied("只有财政审核人员和管理员可以批量导出。")
+    visible = declarations_visible_to(request.user)
+    form = BulkExportForm(request.GET or None, declarations=visible)
+    if not form.is_valid():
+        return render(request, "declarations/bulk_export.html", {"form": form})
+    chosen = visible.filter(fiscal_year=form.cleaned_data["fiscal_year"])
+    department = form.cleaned_data["department"]
+    if department is not None:
+        chosen = chosen.filter(department=department)
+    fmt = form.cleaned_data["format"]
+    archive = SpooledTemporaryFile(max_size=32 * 1024 * 1024)
+    write_zip(with_export_data(chosen).order_by("department__name", "pk"), fmt, archive)
+    archive.seek(0)
+    scope = department.display_short_name if department else "全部单位"
+    name = safe_filename(
+        f"{form.cleaned_data['fiscal_year']}年_{scope}_绩效目标申报表_{fmt}", "zip"
+    )
+    return FileResponse(archive, as_attachment=True, filename=name, content_type="application/zip")

@@ -24,7 +24,9 @@ def test_parts_that_do_not_add_up_are_rejected_with_the_sums_in_the_tables_unit(
     with pytest.raises(ValidationError) as excinfo:
         budget.full_clean()
     messages = excinfo.value.message_dict["basic_expenditure"]
-    assert messages == ["基本支出、项目支出与其他支出之和为 566.97 万元，与预算总额 567.97 万元 不一致。"]
+    assert messages == [
+        "基本支出、项目支出与其他支出之和为 566.97 万元，与预算总额 567.97 万元 不一致。"
+    ]
     assert not Budget.objects.filter(declaration=declaration).exists()
 
 
@@ -54,7 +56,9 @@ def test_parts_without_total_ask_for_the_total():
     budget = Budget(declaration=DeclarationFactory(), fiscal_appropriation=Decimal("1"))
     with pytest.raises(ValidationError) as excinfo:
         budget.full_clean()
-    assert excinfo.value.message_dict["total"] == ["已填写财政拨款（财政资金）与其他资金，请同时填写预算总额。"]
+    assert excinfo.value.message_dict["total"] == [
+        "已填写财政拨款（财政资金）与其他资金，请同时填写预算总额。"
+    ]
 
 
 def test_development_spending_cannot_exceed_project_spending():

@@ -1,0 +1,143 @@
+"""The layout description shared by all renderers: a grid of positioned cells.
+
+A layout module fills a ``Grid`` with cells at (row, column) positions, each with its spans, a
+style name and a value. Renderers never know which layout they print; they only read the grid.
+Rows are grouped into sections: a section's first ``repeat_rows`` rows are its column headers,
+repeated on every printed page when the section breaks across pages.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+
+
+class Style(StrEnum):
+    TITLE = "title"  # the table's title, large, centred, no border
+    SUBTITLE = "subtitle"  # a line under the title (year), centred, no border
+    NOTE = "note"  # 编制单位 / 单位：万元 lines above the table, no border
+    NOTE_RIGHT = "note_right"
+    LABEL = "label"  # a bordered row or column label, centred, bold
+    HEADER = "header"  # a column header of a grid, centred, bold, shaded
+    TEXT = "text"  # bordered, left-aligned, wrapping text
+    CENTER = "center"  # bordered, centred short text (units, operators)
+    NUMBER = "number"  # bordered number, right-aligned
+
+
+class NumberFormat(StrEnum):
+    WAN_YUAN = "0.00####"  # 万元: two decimals or more, never fewer digits than stored
+    YUAN = "#,##0.00"
+    PERCENT = "0.00%"
+    PLAIN = "General"
+
+
+UNBORDERED = {Style.TITLE, Style.SUBTITLE, Style.NOTE, Style.NOTE_RIGHT}
+
+
+@dataclass
+class Cell:
+    row: int
+    col: int
+    value: str | Decimal | int | None
+    style: Style = Style.TEXT
+    rowspan: int = 1
+    colspan: int = 1
+    number_format: NumberFormat | None = None
+    suffix: str = ""  # shown after a number in HTML and in the Excel number format ("万元")
+
+    @property
+    def is_number(self) -> bool:
+        return isinstance(self.value, Decimal | int) and not isinstance(self.value, bool)
+
+
+@dataclass
+class Section:
+    first_row: int
+    repeat_rows: int = 0
+    last_row: int = -1
+
+
+@dataclass
+class Grid:
+    """A layout filled with one declaration's data."""
+
+    title: str
+    widths: list[float]  # column widths in Excel character units
+    landscape: bool = False
+    cells: list[Cell] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
+    row_count: int = 0
+
+    @property
+    def column_count(self) -> int:
+        return len(self.widths)
+
+    def section(self, repeat_rows: int = 0) -> None:
+        """Start a new section at the next row; its first ``repeat_rows`` rows are headers."""
+        if self.sections:
+            self.sections[-1].last_row = self.row_count - 1
+        self.sections.append(Section(first_row=self.row_count, repeat_rows=repeat_rows))
+
+    def add_row(self) -> int:
+        """Open the next row and return its index; cells are then ``put`` into it."""
+        self.row_count += 1
+        return self.row_count - 1
+
+    def put(
+        self,
+        row: int,
+        col: int,
+        value,
+        style: Style = Style.TEXT,
+        colspan: int = 1,
+        rowspan: int = 1,
+        number_format: NumberFormat | None = None,
+        suffix: str = "",
+    ) -> Cell:
+        if col + colspan > self.column_count:
+            raise ValueError(f"cell at column {col} with span {colspan} leaves the grid")
+        cell = Cell(row, col, value, style, rowspan, colspan, number_format, suffix)
+        self.cells.append(cell)
+        return cell
+
+    def finish(self) -> "Grid":
+        if not self.sections:
+            self.sections.append(Section(first_row=0))
+        self.sections[-1].last_row = self.row_count - 1
+        self._check_overlaps()
+        return self
+
+    def rows(self) -> list[list[Cell]]:
+        """Cells grouped by the row they start in, in column order."""
+        by_row: list[list[Cell]] = [[] for _ in range(self.row_count)]
+        for cell in self.cells:
+            by_row[cell.row].append(cell)
+        for cells in by_row:
+            cells.sort(key=lambda c: c.col)
+        return by_row
+
+    def _check_overlaps(self) -> None:
+        taken: dict[tuple[int, int], Cell] = {}
+        for cell in self.cells:
+            if cell.row + cell.rowspan > self.row_count:
+                raise ValueError(f"cell at row {cell.row} spans past the last row")
+            for r in range(cell.row, cell.row + cell.rowspan):
+                for c in range(cell.col, cell.col + cell.colspan):
+                    if (r, c) in taken:
+                        raise ValueError(f"cells overlap at row {r}, column {c}")
+                    taken[(r, c)] = cell
+
+
+def display_text(cell: Cell) -> str:
+    """The text a reader sees in a cell, for HTML, PDF and tests."""
+    from declarations.money import plain_decimal
+
+    value = cell.value
+    if value is None:
+        return ""
+    if cell.is_number:
+        number = Decimal(value)
+        if cell.number_format == NumberFormat.PERCENT:
+            return f"{plain_decimal(number * 100, 2)}%"
+        places = 2 if cell.number_format in (NumberFormat.WAN_YUAN, NumberFormat.YUAN) else 0
+        return f"{plain_decimal(number, places)}{cell.suffix}"
+    return str(value)

@@ -1,0 +1,94 @@
+"""广州市南沙区 department-wide form (seed 001): 部门整体预算绩效目标申报表."""
+
+from declarations.exports.grid import Grid, Style
+from declarations.exports.layouts.common import (
+    amount_in_unit,
+    budget_amount,
+    indicator_list,
+    indicator_period_value,
+    indicator_value,
+    put_level_columns,
+    put_money,
+    put_text_row,
+    put_title,
+    unit_label,
+)
+from declarations.models import Declaration
+
+# label | 一级指标 | 二级指标 | 三级指标 | 实施周期指标值 (2 columns) | 年度指标值 (2 columns);
+# the finer grid lets the key tasks give their long texts the room they need.
+WIDTHS = [10, 12, 14, 28, 9, 9, 9, 9]
+
+
+def build(declaration: Declaration) -> Grid:
+    grid = Grid(title="部门整体预算绩效目标申报表", widths=WIDTHS)
+    grid.section()
+    put_title(grid, grid.title)
+    put_text_row(grid, "部门名称", declaration.department.name)
+    _budget_block(grid, declaration)
+    put_text_row(grid, "总体绩效目标", declaration.overall_target)
+    _key_tasks(grid, declaration)
+    put_text_row(grid, "其他需完成的任务（可选项）", declaration.other_tasks)
+
+    indicators = indicator_list(declaration)
+    grid.section(repeat_rows=1)
+    header = grid.add_row()
+    grid.put(header, 0, "绩效指标", Style.LABEL, rowspan=len(indicators) + 1)
+    for col, label, span in [
+        (1, "一级指标", 1),
+        (2, "二级指标", 1),
+        (3, "三级指标", 1),
+        (4, "实施周期指标值", 2),
+        (6, "年度指标值", 2),
+    ]:
+        grid.put(header, col, label, Style.HEADER, colspan=span)
+    first = grid.row_count
+    for indicator in indicators:
+        row = grid.add_row()
+        grid.put(row, 3, indicator.name, Style.TEXT)
+        grid.put(row, 4, indicator_period_value(indicator), Style.TEXT, colspan=2)
+        grid.put(row, 6, indicator_value(indicator), Style.TEXT, colspan=2)
+    put_level_columns(grid, first, indicators, level1_col=1, level2_col=2)
+    return grid.finish()
+
+
+def _budget_block(grid: Grid, declaration: Declaration) -> None:
+    amount_header = f"预算金额（{unit_label(declaration)}）"
+    lines = [
+        ("部门预算支出", None, "收入来源", None),
+        ("基本支出", "basic_expenditure", "财政拨款", "fiscal_appropriation"),
+        ("项目支出", "project_expenditure", "其他资金", "other_funds"),
+        ("事业发展性支出", None, "按预算级次划分", None),
+        ("财政专项资金", "special_funds", "区本级使用资金", "district_level"),
+        ("其他事业发展性支出", "other_development", "拟用于对下转移支付资金", "transfers_down"),
+    ]
+    first = grid.row_count
+    for left_label, left_field, right_label, right_field in lines:
+        row = grid.add_row()
+        if left_field is None:
+            grid.put(row, 1, left_label, Style.HEADER)
+            grid.put(row, 2, amount_header, Style.HEADER)
+            grid.put(row, 3, right_label, Style.HEADER)
+            grid.put(row, 4, amount_header, Style.HEADER, colspan=4)
+            continue
+        grid.put(row, 1, left_label, Style.LABEL)
+        put_money(grid, row, 2, declaration, budget_amount(declaration, left_field))
+        grid.put(row, 3, right_label, Style.LABEL)
+        put_money(grid, row, 4, declaration, budget_amount(declaration, right_field), colspan=4)
+    grid.put(first, 0, "预算整体情况", Style.LABEL, rowspan=len(lines))
+
+
+def _key_tasks(grid: Grid, declaration: Declaration) -> None:
+    tasks = list(declaration.key_tasks.all())
+    header = grid.add_row()
+    grid.put(header, 0, "年度重点工作任务", Style.LABEL, rowspan=len(tasks) + 1)
+    grid.put(header, 1, "名称", Style.HEADER)
+    grid.put(header, 2, "主要实施内容", Style.HEADER, colspan=2)
+    grid.put(header, 4, f"拟投入的资金（{unit_label(declaration)}）", Style.HEADER)
+    grid.put(header, 5, "期望达到的目标（概述）", Style.HEADER, colspan=3)
+    for task in tasks:
+        row = grid.add_row()
+        grid.put(row, 1, task.name, Style.TEXT)
+        grid.put(row, 2, task.content, Style.TEXT, colspan=2)
+        put_money(grid, row, 4, declaration, amount_in_unit(declaration, task.funds))
+        grid.put(row, 5, task.expected_result, Style.TEXT, colspan=3)

@@ -1,0 +1,116 @@
+"""顺平县 (Hebei) county forms (seed 004): the project table 绩效目标表 (单位：元) with its
+spending plan, and the department-wide narrative (总体绩效目标, 分项绩效目标, 保障措施)."""
+
+from declarations.exports.grid import Grid, NumberFormat, Style
+from declarations.exports.layouts.common import (
+    budget_amount,
+    indicator_list,
+    indicator_value,
+    put_level_columns,
+    put_money,
+    put_text_row,
+    put_title,
+    spread,
+    unit_label,
+)
+from declarations.models import Declaration
+from declarations.models.declarations import Kind
+
+# 一级 | 二级 | 三级 | 绩效指标描述 (2 columns) | 指标值 | 指标值确定依据
+WIDTHS = [12, 11, 20, 12, 12, 13, 16]
+DEFAULT_PLAN_MONTHS = (3, 6, 10, 12)
+
+
+def _unit_line(grid: Grid, declaration: Declaration) -> None:
+    department = declaration.department
+    row = grid.add_row()
+    grid.put(row, 0, f"{department.code}{department.name}（本级）", Style.NOTE, colspan=5)
+    grid.put(row, 5, f"单位：{unit_label(declaration)}", Style.NOTE_RIGHT, colspan=2)
+
+
+def build(declaration: Declaration) -> Grid:
+    if declaration.kind == Kind.DEPARTMENT:
+        return _department(declaration)
+    return _project(declaration)
+
+
+def _department(declaration: Declaration) -> Grid:
+    grid = Grid(title=f"{declaration.department.name}部门整体绩效目标", widths=WIDTHS)
+    grid.section()
+    put_title(grid, grid.title)
+    _unit_line(grid, declaration)
+    put_text_row(grid, "总体绩效目标", declaration.overall_target)
+    put_text_row(grid, "分项绩效目标", declaration.sub_targets)
+    put_text_row(grid, "保障措施", declaration.safeguards)
+    return grid.finish()
+
+
+def _project(declaration: Declaration) -> Grid:
+    project = declaration.project
+    grid = Grid(title=f"{declaration.subject}绩效目标表", widths=WIDTHS)
+    grid.section()
+    put_title(grid, grid.title)
+    _unit_line(grid, declaration)
+
+    row = grid.add_row()
+    grid.put(row, 0, "项目编码", Style.LABEL)
+    grid.put(row, 1, project.code if project else "", Style.CENTER, colspan=2)
+    grid.put(row, 3, "项目名称", Style.LABEL)
+    grid.put(row, 4, declaration.subject, Style.CENTER, colspan=3)
+
+    first, second = grid.add_row(), grid.add_row()
+    grid.put(first, 0, "预算规模及资金用途", Style.LABEL, rowspan=2)
+    for col, (label, field) in zip(
+        (1, 3, 5),
+        [
+            ("预算数", "total"),
+            ("其中：财政资金", "fiscal_appropriation"),
+            ("其他资金", "other_funds"),
+        ],
+        strict=True,
+    ):
+        grid.put(first, col, label, Style.LABEL)
+        put_money(grid, first, col + 1, declaration, budget_amount(declaration, field))
+    grid.put(second, 1, project.fund_use if project else "", Style.TEXT, colspan=6)
+
+    points = list(declaration.spending_plan.all())
+    months = [p.month for p in points] or list(DEFAULT_PLAN_MONTHS)
+    shares = {p.month: p.cumulative_percent / 100 for p in points}
+    labels, values = grid.add_row(), grid.add_row()
+    grid.put(labels, 0, "资金支出计划（%）", Style.LABEL, rowspan=2)
+    col = 1
+    for month, span in zip(months, spread(len(months), 6), strict=True):
+        grid.put(labels, col, f"{month}月底", Style.HEADER, colspan=span)
+        share = shares.get(month)
+        grid.put(
+            values,
+            col,
+            share.normalize() if share is not None else None,
+            Style.CENTER,
+            colspan=span,
+            number_format=NumberFormat.PERCENT,
+        )
+        col += span
+    put_text_row(grid, "绩效目标", declaration.annual_target)
+
+    indicators = indicator_list(declaration)
+    grid.section(repeat_rows=1)
+    header = grid.add_row()
+    for col, label, span in [
+        (0, "一级指标", 1),
+        (1, "二级指标", 1),
+        (2, "三级指标", 1),
+        (3, "绩效指标描述", 2),
+        (5, "指标值", 1),
+        (6, "指标值确定依据", 1),
+    ]:
+        grid.put(header, col, label, Style.HEADER, colspan=span)
+    first_indicator = grid.row_count
+    for indicator in indicators:
+        row = grid.add_row()
+        grid.put(row, 2, indicator.name, Style.TEXT)
+        grid.put(row, 3, indicator.description, Style.TEXT, colspan=2)
+        grid.put(row, 5, indicator_value(indicator), Style.CENTER)
+        grid.put(row, 6, indicator.basis, Style.TEXT)
+    put_level_columns(grid, first_indicator, indicators, level1_col=0, level2_col=1)
+    return grid.finish()

@@ -1,0 +1,115 @@
+"""Exporting declarations: one file, a ZIP of many, served from a cache of rendered files.
+
+The cache key is a digest of the laid-out grid, i.e. of everything that is printed, so an
+unchanged declaration is never rendered twice and a changed one never served stale, whatever
+path its change took (wizard, admin, import).
+"""
+
+import hashlib
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.core.cache import caches
+from django.db.models import Prefetch, QuerySet
+
+from declarations.exports.filenames import safe_filename, unique_names
+from declarations.exports.grid import Grid
+from declarations.exports.layouts import build_grid
+from declarations.models import Declaration
+from indicators.models import PerformanceIndicator
+
+# Bump when a renderer changes its output, so cached files of the old renderer are not served.
+RENDERER_VERSION = "1"
+
+
+@dataclass(frozen=True)
+class ExportFormat:
+    extension: str
+    content_type: str
+    label: str
+
+    def render(self, grid: Grid) -> bytes:
+        if self.extension == "xlsx":
+            from declarations.exports.xlsx import render_xlsx
+
+            return render_xlsx(grid)
+        from declarations.exports.pdf import render_pdf
+
+        return render_pdf(grid)
+
+
+FORMATS = {
+    "xlsx": ExportFormat(
+        "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "Excel"
+    ),
+    "pdf": ExportFormat("pdf", "application/pdf", "PDF"),
+}
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    filename: str
+    content_type: str
+    data: bytes
+
+
+def with_export_data(declarations: QuerySet[Declaration]) -> QuerySet[Declaration]:
+    """Fetch everything the layouts print in a fixed number of queries."""
+    return declarations.select_related(
+        "department__supervising_division", "project", "budget"
+    ).prefetch_related(
+        "spending_plan",
+        "key_tasks",
+        Prefetch(
+            "indicators",
+            queryset=PerformanceIndicator.objects.select_related("level1", "level2"),
+        ),
+    )
+
+
+def grid_digest(grid: Grid) -> str:
+    return hashlib.sha256(repr(grid).encode("utf-8")).hexdigest()
+
+
+def file_stem(declaration: Declaration) -> str:
+    department = declaration.department
+    return (
+        f"{declaration.fiscal_year}年_{department.display_short_name}_"
+        f"{declaration.subject}_绩效目标申报表"
+    )
+
+
+def export_declaration(declaration: Declaration, fmt: str) -> ExportFile:
+    export_format = FORMATS[fmt]
+    grid = build_grid(declaration)
+    cache = caches["exports"]
+    key = f"export:{fmt}:{RENDERER_VERSION}:{grid_digest(grid)}"
+    data = cache.get(key)
+    if data is None:
+        data = export_format.render(grid)
+        cache.set(key, data)
+    return ExportFile(
+        filename=safe_filename(file_stem(declaration), export_format.extension),
+        content_type=export_format.content_type,
+        data=data,
+    )
+
+
+def export_many(declarations: Iterable[Declaration], fmt: str) -> Iterable[ExportFile]:
+    """Export each declaration, with file names made unique across the set."""
+    files = [export_declaration(d, fmt) for d in declarations]
+    names = unique_names([f.filename for f in files])
+    for file, name in zip(files, names, strict=True):
+        yield ExportFile(filename=name, content_type=file.content_type, data=file.data)
+
+
+def write_zip(declarations: Iterable[Declaration], fmt: str, fileobj) -> int:
+    """Write one file per declaration into a ZIP archive; return how many were written."""
+    count = 0
+    # xlsx and pdf are already compressed; storing them is as small and much faster.
+    with zipfile.ZipFile(fileobj, "w", compression=zipfile.ZIP_STORED) as archive:
+        for file in export_many(declarations, fmt):
+            archive.writestr(file.filename, file.data)
+            count += 1
+    return count
