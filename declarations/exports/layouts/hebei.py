@@ -42,6 +42,8 @@ def _department(declaration: Declaration) -> Grid:
     put_text_row(grid, "总体绩效目标", declaration.overall_target)
     put_text_row(grid, "分项绩效目标", declaration.sub_targets)
     put_text_row(grid, "保障措施", declaration.safeguards)
+    if declaration.indicators.all():
+        _indicators(grid, declaration)
     return grid.finish()
 
 
@@ -93,6 +95,11 @@ def _project(declaration: Declaration) -> Grid:
         col += span
     put_text_row(grid, "绩效目标", declaration.annual_target)
 
+    _indicators(grid, declaration)
+    return grid.finish()
+
+
+def _indicators(grid: Grid, declaration: Declaration) -> None:
     indicators = indicator_list(declaration)
     grid.section(repeat_rows=1)
     header = grid.add_row()
@@ -113,4 +120,3 @@ def _project(declaration: Declaration) -> Grid:
         grid.put(row, 5, indicator_value(indicator), Style.CENTER)
         grid.put(row, 6, indicator.basis, Style.TEXT)
     put_level_columns(grid, first_indicator, indicators, level1_col=0, level2_col=1)
-    return grid.finish()
