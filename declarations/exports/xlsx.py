@@ -5,11 +5,13 @@ formula (=, +, -, @) is written as a string with Excel's quote prefix, never as 
 """
 
 import math
+from copy import copy
 from io import BytesIO
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.page import PageMargins
 
 from declarations.exports.grid import Cell, Grid, NumberFormat, Style
@@ -28,29 +30,43 @@ _WRAP_LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
 _WRAP_CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
 
-def _named_styles() -> dict[tuple[Style, str | None], NamedStyle]:
-    body = Font(name=FONT_NAME, size=FONT_SIZE)
-    bold = Font(name=FONT_NAME, size=FONT_SIZE, bold=True)
-    specs = {
-        Style.TITLE: (Font(name=FONT_NAME, size=16, bold=True), _WRAP_CENTER, None, None),
-        Style.SUBTITLE: (Font(name=FONT_NAME, size=12), _WRAP_CENTER, None, None),
-        Style.NOTE: (body, Alignment(horizontal="left", vertical="center"), None, None),
-        Style.NOTE_RIGHT: (body, Alignment(horizontal="right", vertical="center"), None, None),
-        Style.LABEL: (bold, _WRAP_CENTER, _BORDER, None),
-        Style.HEADER: (bold, _WRAP_CENTER, _BORDER, PatternFill("solid", fgColor="F2F2F2")),
-        Style.TEXT: (body, _WRAP_LEFT, _BORDER, None),
-        Style.CENTER: (body, _WRAP_CENTER, _BORDER, None),
-        Style.NUMBER: (body, Alignment(horizontal="right", vertical="center"), _BORDER, None),
-    }
-    styles = {}
-    for style, (font, alignment, border, fill) in specs.items():
-        named = NamedStyle(name=f"kexie_{style.value}", font=font, alignment=alignment)
+_BODY = Font(name=FONT_NAME, size=FONT_SIZE)
+_RIGHT = Alignment(horizontal="right", vertical="center")
+# style -> (font, alignment, border, fill)
+_STYLES = {
+    Style.TITLE: (Font(name=FONT_NAME, size=16), _WRAP_CENTER, None, None),
+    Style.SUBTITLE: (Font(name=FONT_NAME, size=12), _WRAP_CENTER, None, None),
+    Style.NOTE: (_BODY, Alignment(horizontal="left", vertical="center"), None, None),
+    Style.NOTE_RIGHT: (_BODY, _RIGHT, None, None),
+    Style.LABEL: (_BODY, _WRAP_CENTER, _BORDER, None),
+    Style.HEADER: (_BODY, _WRAP_CENTER, _BORDER, PatternFill("solid", fgColor="F2F2F2")),
+    Style.TEXT: (_BODY, _WRAP_LEFT, _BORDER, None),
+    Style.CENTER: (_BODY, _WRAP_CENTER, _BORDER, None),
+    Style.NUMBER: (_BODY, _RIGHT, _BORDER, None),
+}
+
+
+class _Styler:
+    """Gives cells their style; each distinct style is built once and then copied, because
+    openpyxl hashes every style object on each assignment and that dominates small sheets."""
+
+    def __init__(self):
+        self._arrays: dict[tuple[Style, str], object] = {}
+
+    def apply(self, target, style: Style, number_format: str) -> None:
+        key = (style, number_format)
+        array = self._arrays.get(key)
+        if array is not None:
+            target._style = copy(array)
+            return
+        font, alignment, border, fill = _STYLES[style]
+        target.font, target.alignment = font, alignment
         if border is not None:
-            named.border = border
+            target.border = border
         if fill is not None:
-            named.fill = fill
-        styles[(style, None)] = named
-    return styles
+            target.fill = fill
+        target.number_format = number_format
+        self._arrays[key] = copy(target._style)
 
 
 def _text_width(text: str) -> float:
@@ -74,10 +90,7 @@ def render_xlsx(grid: Grid) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = grid.title.translate(SHEET_NAME_FORBIDDEN)[:31] or "绩效目标申报表"
-    styles = _named_styles()
-    for named in styles.values():
-        workbook.add_named_style(named)
-    number_styles: dict[tuple[Style, str], str] = {}
+    styler = _Styler()
 
     for index, width in enumerate(grid.widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
@@ -85,23 +98,26 @@ def render_xlsx(grid: Grid) -> bytes:
     heights = [MIN_ROW_HEIGHT_PT] * grid.row_count
     spanning: list[tuple[Cell, float]] = []
     for cell in grid.cells:
-        style_name = _style_for(cell, workbook, styles, number_styles)
+        number_format = _number_format(cell)
         target = sheet.cell(row=cell.row + 1, column=cell.col + 1)
-        target.style = style_name
+        styler.apply(target, cell.style, number_format)
         _write_value(target, cell)  # after the style, which would reset the quote prefix
         if cell.rowspan > 1 or cell.colspan > 1:
-            sheet.merge_cells(
-                start_row=cell.row + 1,
-                start_column=cell.col + 1,
-                end_row=cell.row + cell.rowspan,
-                end_column=cell.col + cell.colspan,
+            # Register the range without ``merge_cells``: its edge-only re-formatting of every
+            # range costs most of the export and strips the inner sides that spreadsheet
+            # programs draw from. Each cell of the range gets the full style instead. The grid
+            # has already refused overlapping cells, so the range set is filled directly.
+            sheet.merged_cells.ranges.add(
+                MergedCellRange(
+                    sheet,
+                    f"{get_column_letter(cell.col + 1)}{cell.row + 1}:"
+                    f"{get_column_letter(cell.col + cell.colspan)}{cell.row + cell.rowspan}",
+                )
             )
-            # After merging, so that openpyxl's edge-only formatting does not strip inner
-            # sides: spreadsheet programs draw a merged range's border from all its cells.
             for r in range(cell.row + 1, cell.row + cell.rowspan + 1):
                 for c in range(cell.col + 1, cell.col + cell.colspan + 1):
                     if (r, c) != (cell.row + 1, cell.col + 1):
-                        sheet.cell(row=r, column=c).style = style_name
+                        styler.apply(sheet.cell(row=r, column=c), cell.style, number_format)
         text = "" if cell.value is None else str(cell.value)
         needed = _needed_height(cell, text, grid) if text else MIN_ROW_HEIGHT_PT
         if cell.rowspan == 1:
@@ -122,26 +138,12 @@ def render_xlsx(grid: Grid) -> bytes:
     return buffer.getvalue()
 
 
-def _style_for(cell: Cell, workbook, styles, number_styles) -> str:
-    base = styles[(cell.style, None)]
+def _number_format(cell: Cell) -> str:
     if not cell.is_number or cell.number_format in (None, NumberFormat.PLAIN):
-        return base.name
-    number_format = cell.number_format.value
+        return "General"
     if cell.suffix:
-        number_format = f'{number_format}"{cell.suffix}"'
-    key = (cell.style, number_format)
-    if key not in number_styles:
-        named = NamedStyle(
-            name=f"{base.name}_{len(number_styles)}",
-            font=base.font,
-            alignment=base.alignment,
-            border=base.border,
-            fill=base.fill,
-            number_format=number_format,
-        )
-        workbook.add_named_style(named)
-        number_styles[key] = named.name
-    return number_styles[key]
+        return f'{cell.number_format.value}"{cell.suffix}"'
+    return cell.number_format.value
 
 
 def _write_value(target, cell: Cell) -> None:
