@@ -28,3 +28,64 @@ class BulkExportForm(forms.Form):
         )
         self.fields["fiscal_year"].error_messages["invalid_choice"] = "没有该年度的可导出申报表。"
         self.fields["department"].error_messages["invalid_choice"] = "无权导出该单位的申报表。"
+
+
+SORTS = {
+    "-fiscal_year": ("-fiscal_year", "department__name", "pk"),
+    "fiscal_year": ("fiscal_year", "department__name", "pk"),
+    "-updated_at": ("-updated_at", "pk"),
+    "department": ("department__name", "-fiscal_year", "pk"),
+}
+
+
+class DeclarationFilterForm(forms.Form):
+    """Filters and sort order of the declaration list; bad values are reported, not guessed."""
+
+    fiscal_year = forms.IntegerField(
+        label="预算年度",
+        required=False,
+        min_value=2000,
+        max_value=2100,
+        error_messages={
+            "invalid": "年度请填写四位数字。",
+            "min_value": "年度不能早于 2000 年。",
+            "max_value": "年度不能晚于 2100 年。",
+        },
+    )
+    status = forms.ChoiceField(label="状态", required=False)
+    kind = forms.ChoiceField(label="类型", required=False)
+    sort = forms.ChoiceField(
+        label="排序",
+        required=False,
+        choices=[
+            ("-fiscal_year", "年度（新→旧）"),
+            ("fiscal_year", "年度（旧→新）"),
+            ("-updated_at", "最近修改"),
+            ("department", "单位"),
+        ],
+    )
+
+    def __init__(self, *args, **kwargs):
+        from declarations.models.declarations import Kind, Status
+
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", "全部状态"), *Status.choices]
+        self.fields["kind"].choices = [("", "全部类型"), *Kind.choices]
+        for field in self.fields.values():
+            field.widget.attrs["class"] = (
+                "form-select form-select-sm"
+                if isinstance(field.widget, forms.Select)
+                else "form-control form-control-sm"
+            )
+
+    def apply(self, declarations):
+        if not self.is_valid():
+            return declarations.order_by(*SORTS["-fiscal_year"])
+        data = self.cleaned_data
+        if data.get("fiscal_year"):
+            declarations = declarations.filter(fiscal_year=data["fiscal_year"])
+        if data.get("status"):
+            declarations = declarations.filter(status=data["status"])
+        if data.get("kind"):
+            declarations = declarations.filter(kind=data["kind"])
+        return declarations.order_by(*SORTS[data.get("sort") or "-fiscal_year"])

@@ -41,3 +41,21 @@ def is_reviewer(user: User) -> bool:
 def can_export_in_bulk(user: User) -> bool:
     """Bulk downloads are for finance-bureau reviewers and administrators."""
     return user.is_authenticated and (is_administrator(user) or is_reviewer(user))
+
+
+def is_declarant(user: User) -> bool:
+    """Department staff who fill declarations (申报人)."""
+    return (
+        user.is_authenticated
+        and bool(user.department_id)
+        and user.groups.filter(name=STAFF_GROUP).exists()
+    )
+
+
+def drafts_visible_to(user: User):
+    """A clerk's own unfinished wizard runs, in their own department."""
+    from declarations.models import DeclarationDraft
+
+    if not is_declarant(user):
+        return DeclarationDraft.objects.none()
+    return DeclarationDraft.objects.filter(owner=user, department_id=user.department_id)

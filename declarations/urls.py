@@ -1,14 +1,23 @@
 from django.urls import path
 
 from declarations import views
+from declarations.wizards import entry
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("declarations/", views.declaration_list, name="declaration_list"),
+    path("declarations/new/<str:kind>/", entry.start, name="wizard_start"),
     path("declarations/<int:pk>/", views.declaration_detail, name="declaration_detail"),
+    path("declarations/<int:pk>/edit/", entry.edit, name="declaration_edit"),
+    path("declarations/<int:pk>/copy/", entry.copy, name="declaration_copy"),
     path(
         "declarations/<int:pk>/export/<str:fmt>/",
         views.declaration_export,
         name="declaration_export",
     ),
+    path("drafts/<int:draft_id>/", entry.resume, name="wizard_resume"),
+    path("drafts/<int:draft_id>/discard/", entry.discard, name="wizard_discard"),
+    path("drafts/<int:draft_id>/<str:step>/", entry.resume, name="wizard_step"),
+    path("indicators/library/", entry.indicator_library, name="indicator_library"),
     path("exports/", views.bulk_export, name="bulk_export"),
 ]

@@ -4,6 +4,7 @@ from tempfile import SpooledTemporaryFile
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -19,19 +20,53 @@ from declarations.exports.service import (
     with_export_data,
     write_zip,
 )
-from declarations.forms import BulkExportForm
-from declarations.roles import can_export_in_bulk, declarations_visible_to
+from declarations.forms import BulkExportForm, DeclarationFilterForm
+from declarations.roles import (
+    can_export_in_bulk,
+    declarations_visible_to,
+    drafts_visible_to,
+    is_declarant,
+)
+from declarations.services import can_edit
+from indicators.rules import warnings_for
+
+HOME_LIST_SIZE = 10
+LIST_PAGE_SIZE = 20
 
 
 @login_required
 def home(request):
-    declarations = declarations_visible_to(request.user).annotate(
-        indicator_count=Count("indicators")
+    declarations = (
+        declarations_visible_to(request.user)
+        .annotate(indicator_count=Count("indicators"))
+        .order_by("-updated_at", "pk")
     )
     return render(
         request,
         "declarations/home.html",
-        {"declarations": declarations, "can_export": can_export_in_bulk(request.user)},
+        {
+            "declarations": declarations[:HOME_LIST_SIZE],
+            "declaration_count": declarations.count(),
+            "drafts": drafts_visible_to(request.user).select_related("declaration"),
+            "can_declare": is_declarant(request.user),
+            "can_export": can_export_in_bulk(request.user),
+        },
+    )
+
+
+@login_required
+def declaration_list(request):
+    form = DeclarationFilterForm(request.GET or None)
+    declarations = form.apply(
+        declarations_visible_to(request.user).annotate(indicator_count=Count("indicators"))
+    )
+    page = Paginator(declarations, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "declarations/list.html",
+        {"form": form, "page": page, "query": query.urlencode()},
     )
 
 
@@ -46,7 +81,15 @@ def declaration_detail(request, pk: int):
     return render(
         request,
         "declarations/detail.html",
-        {"declaration": declaration, "table": table, "formats": FORMATS},
+        {
+            "declaration": declaration,
+            "table": table,
+            "formats": FORMATS,
+            "warnings": warnings_for(declaration),
+            "can_edit": is_declarant(request.user) and can_edit(request.user, declaration),
+            "can_copy": is_declarant(request.user)
+            and declaration.department_id == request.user.department_id,
+        },
     )
 
 

@@ -3,12 +3,14 @@
 from .budgets import Budget, SpendingPlanPoint
 from .declarations import Declaration, KeyTask
 from .departments import Department, SupervisingDivision
+from .drafts import DeclarationDraft
 from .projects import Project
 from .users import User
 
 __all__ = [
     "Budget",
     "Declaration",
+    "DeclarationDraft",
     "Department",
     "KeyTask",
     "Project",

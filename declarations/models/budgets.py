@@ -95,9 +95,10 @@ class Budget(models.Model):
         return f"{self.declaration} 预算"
 
     def _unit(self) -> str:
-        if self.declaration_id:
+        try:
             return self.declaration.money_unit
-        return MoneyUnit.YUAN
+        except Budget.declaration.RelatedObjectDoesNotExist:
+            return MoneyUnit.YUAN
 
     def _show(self, amount: Decimal) -> str:
         unit = self._unit()

@@ -64,6 +64,9 @@ class Declaration(models.Model):
     sub_targets = models.TextField("分项绩效目标", blank=True)
     safeguards = models.TextField("保障措施", blank=True)
     other_tasks = models.TextField("其他需完成的任务（可选项）", blank=True)
+    version = models.PositiveIntegerField(
+        "版本号", default=1, editable=False, help_text="每次保存加一，用于发现同时修改。"
+    )
     sample_key = models.CharField(
         "样表标识",
         max_length=40,
@@ -108,6 +111,11 @@ class Declaration(models.Model):
 
     def __str__(self):
         return f"{self.fiscal_year}年 {self.department} {self.subject}"
+
+    @property
+    def is_editable(self) -> bool:
+        """Staff may change a declaration only while it is a draft or has been returned."""
+        return self.status in (Status.DRAFT, Status.RETURNED)
 
     @property
     def subject(self) -> str:

@@ -1,4 +1,5 @@
-"""The registry of official layouts: one module per layout, each with ``build(declaration)``.
+"""The registry of official layouts: one module per layout, each with ``build(declaration)``
+and a ``PROFILE`` of what the layout asks of a declaration.
 
 Adding a layout is one module here and one entry in ``Layout`` (declarations.models).
 """
@@ -15,6 +16,25 @@ BUILDERS = {
     Layout.KUNMING_PROJECT: kunming.build,
     Layout.HEBEI_COUNTY: hebei.build,
 }
+
+
+PROFILES = {
+    Layout.CHONGQING_SPECIAL: chongqing.PROFILE,
+    Layout.GUANGZHOU_DEPARTMENT: guangzhou.PROFILE,
+    Layout.BEIJING_DEPARTMENT: beijing.PROFILE,
+    Layout.KUNMING_PROJECT: kunming.PROFILE,
+    Layout.HEBEI_COUNTY: hebei.PROFILE,
+}
+
+
+def profile_of(layout: str):
+    """The rules of ``layout`` (see profile.py)."""
+    return PROFILES[Layout(layout)]
+
+
+def layouts_for(kind: str) -> list[Layout]:
+    """The layouts a declaration of ``kind`` can be filed in."""
+    return [layout for layout, profile in PROFILES.items() if profile.allows(kind)]
 
 
 def build_grid(declaration: Declaration, layout: str | None = None) -> Grid:

@@ -5,6 +5,8 @@ where there is none, level 1 (效益指标); the "二级指标" column numbers t
 (指标1：, 指标2： …); the value is a sentence.
 """
 
+from decimal import Decimal
+
 from declarations.exports.grid import Grid, Style
 from declarations.exports.layouts.common import (
     budget_amount,
@@ -18,10 +20,21 @@ from declarations.exports.layouts.common import (
     runs,
     unit_label,
 )
+from declarations.exports.layouts.profile import DEPARTMENT, LayoutProfile
 from declarations.models import Declaration
+from declarations.money import MoneyUnit
 
 # label | 一级指标 | 二级指标 | 指标值
 WIDTHS = [18, 14, 10, 60]
+PROFILE = LayoutProfile(
+    kinds=DEPARTMENT,
+    money_unit=MoneyUnit.WAN_YUAN,
+    budget_fields=("total", "basic_expenditure", "project_expenditure", "other_expenditure"),
+    required_budget=("total", "basic_expenditure", "project_expenditure"),
+    narratives=("annual_target",),
+    required_narratives=("annual_target",),
+    weight_total=Decimal(100),
+)
 
 
 def group_name(indicator) -> str:

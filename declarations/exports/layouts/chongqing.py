@@ -1,5 +1,7 @@
 """重庆市沙坪坝区 special-fund project form (seed 000): 专项绩效目标申报表, 单位：万元."""
 
+from decimal import Decimal
+
 from declarations.exports.grid import Grid, NumberFormat, Style
 from declarations.exports.layouts.common import (
     budget_amount,
@@ -10,11 +12,25 @@ from declarations.exports.layouts.common import (
     put_title,
     unit_label,
 )
+from declarations.exports.layouts.profile import PROJECT, LayoutProfile
 from declarations.models import Declaration
+from declarations.money import MoneyUnit
 
 # 绩效指标 label | 指标 | 指标权重 | 计量单位 | 指标性质 | 指标值
 WIDTHS = [14, 34, 10, 10, 10, 12]
 WEIGHT_TOTAL = 90
+PROFILE = LayoutProfile(
+    kinds=PROJECT,
+    money_unit=MoneyUnit.WAN_YUAN,
+    budget_fields=("total", "district_level", "subsidies_to_subdistricts"),
+    required_budget=("total",),
+    narratives=("overview", "legal_basis", "annual_target"),
+    required_narratives=("overview", "legal_basis", "annual_target"),
+    levels=False,
+    weights_required=True,
+    weight_total=Decimal(90),
+    indicator_fields=("weight", "unit", "operator"),
+)
 
 
 def build(declaration: Declaration) -> Grid:

@@ -1,5 +1,7 @@
 """广州市南沙区 department-wide form (seed 001): 部门整体预算绩效目标申报表."""
 
+from decimal import Decimal
+
 from declarations.exports.grid import Grid, Style
 from declarations.exports.layouts.common import (
     amount_in_unit,
@@ -13,11 +15,34 @@ from declarations.exports.layouts.common import (
     put_title,
     unit_label,
 )
+from declarations.exports.layouts.profile import DEPARTMENT, LayoutProfile
 from declarations.models import Declaration
+from declarations.money import MoneyUnit
 
 # label | 一级指标 | 二级指标 | 三级指标 | 实施周期指标值 (2 columns) | 年度指标值 (2 columns);
 # the finer grid lets the key tasks give their long texts the room they need.
 WIDTHS = [10, 12, 14, 28, 9, 9, 9, 9]
+PROFILE = LayoutProfile(
+    kinds=DEPARTMENT,
+    money_unit=MoneyUnit.WAN_YUAN,
+    budget_fields=(
+        "total",
+        "basic_expenditure",
+        "project_expenditure",
+        "fiscal_appropriation",
+        "other_funds",
+        "special_funds",
+        "other_development",
+        "district_level",
+        "transfers_down",
+    ),
+    required_budget=("basic_expenditure", "project_expenditure", "fiscal_appropriation"),
+    key_tasks=True,
+    narratives=("overall_target", "other_tasks"),
+    required_narratives=("overall_target",),
+    weight_total=Decimal(100),
+    indicator_fields=("period_value",),
+)
 
 
 def build(declaration: Declaration) -> Grid:

@@ -1,6 +1,8 @@
 """顺平县 (Hebei) county forms (seed 004): the project table 绩效目标表 (单位：元) with its
 spending plan, and the department-wide narrative (总体绩效目标, 分项绩效目标, 保障措施)."""
 
+from decimal import Decimal
+
 from declarations.exports.grid import Grid, NumberFormat, Style
 from declarations.exports.layouts.common import (
     budget_amount,
@@ -13,12 +15,25 @@ from declarations.exports.layouts.common import (
     spread,
     unit_label,
 )
+from declarations.exports.layouts.profile import LayoutProfile
 from declarations.models import Declaration
 from declarations.models.declarations import Kind
+from declarations.money import MoneyUnit
 
 # 一级 | 二级 | 三级 | 绩效指标描述 (2 columns) | 指标值 | 指标值确定依据
 WIDTHS = [12, 11, 20, 12, 12, 13, 16]
 DEFAULT_PLAN_MONTHS = (3, 6, 10, 12)
+PROFILE = LayoutProfile(
+    kinds=(Kind.PROJECT, Kind.DEPARTMENT),
+    money_unit=MoneyUnit.YUAN,
+    budget_fields=("total", "fiscal_appropriation", "other_funds"),
+    required_budget=(),
+    spending_plan=True,
+    narratives=("fund_use", "annual_target", "overall_target", "sub_targets", "safeguards"),
+    required_narratives=(),
+    weight_total=Decimal(100),
+    indicator_fields=("description", "basis"),
+)
 
 
 def _unit_line(grid: Grid, declaration: Declaration) -> None:

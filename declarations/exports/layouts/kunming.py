@@ -1,6 +1,8 @@
 """昆明市呈贡区 project form (seed 003): the project description, then 项目绩效目标表 with a
 ten-column indicator grid (operator, value, unit and 指标属性 in columns of their own)."""
 
+from decimal import Decimal
+
 from declarations.exports.grid import Grid, NumberFormat, Style
 from declarations.exports.layouts.common import (
     indicator_list,
@@ -9,11 +11,33 @@ from declarations.exports.layouts.common import (
     put_text_row,
     put_title,
 )
+from declarations.exports.layouts.profile import PROJECT, LayoutProfile
 from declarations.models import Declaration
+from declarations.money import MoneyUnit
 
 # 一级 | 二级 | 三级 | 指标性质 | 指标值 | 度量单位 | 指标属性 | 评（扣）分标准 | 指标内容 | 依据
 WIDTHS = [9, 10, 24, 6, 8, 7, 9, 26, 22, 14]
 LABEL_SPAN = 2
+PROFILE = LayoutProfile(
+    kinds=PROJECT,
+    money_unit=MoneyUnit.WAN_YUAN,
+    budget_fields=("total", "fiscal_appropriation", "other_funds"),
+    required_budget=("total",),
+    narratives=(
+        "legal_basis",
+        "funding_source",
+        "overview",
+        "content",
+        "funding_arrangement",
+        "plan",
+        "expected_results",
+        "overall_target",
+        "annual_target",
+    ),
+    required_narratives=("legal_basis", "overview", "content", "overall_target", "annual_target"),
+    weight_total=Decimal(100),
+    indicator_fields=("operator", "unit", "scoring_rule", "description", "basis"),
+)
 
 
 def _unit_block(declaration: Declaration) -> str:

@@ -1,0 +1,72 @@
+"""Unfinished wizard runs (填报草稿): what a clerk has typed so far, kept in the database.
+
+A draft is the wizard's storage: the raw data of every step the clerk has passed, and the step
+they stopped at. Nothing of it reaches the declaration tables until the last step saves the
+whole declaration at once, so a half-filled wizard never leaves a half-written declaration.
+"""
+
+from django.conf import settings
+from django.db import models
+
+from declarations.models.declarations import Kind
+
+
+class DeclarationDraft(models.Model):
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="填报人",
+        on_delete=models.CASCADE,
+        related_name="declaration_drafts",
+    )
+    department = models.ForeignKey(
+        "declarations.Department",
+        verbose_name="单位",
+        on_delete=models.CASCADE,
+        related_name="drafts",
+    )
+    kind = models.CharField("申报类型", max_length=20, choices=Kind.choices)
+    declaration = models.ForeignKey(
+        "declarations.Declaration",
+        verbose_name="正在修改的申报表",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="drafts",
+    )
+    copied_from = models.ForeignKey(
+        "declarations.Declaration",
+        verbose_name="复制自",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    title = models.CharField("标题", max_length=200, blank=True)
+    data = models.JSONField("填报内容", default=dict, blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("最后保存", auto_now=True)
+
+    class Meta:
+        verbose_name = "填报草稿"
+        verbose_name_plural = "填报草稿"
+        ordering = ["-updated_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "declaration"],
+                name="one_open_draft_per_declaration_and_user",
+                violation_error_message="您已有该申报表的未完成修改。",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title or f"未命名{self.get_kind_display()}申报"
+
+    @property
+    def current_step(self) -> str | None:
+        return (self.data or {}).get("step")
+
+    @property
+    def step_title(self) -> str:
+        from declarations.wizards.steps import STEP_TITLES
+
+        return STEP_TITLES.get(self.current_step or "basic", "基本信息")

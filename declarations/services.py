@@ -1,0 +1,238 @@
+"""Writes of the declarations app. Views and forms call these and stay thin.
+
+Every function that changes state is atomic and validates each object with ``full_clean``
+before saving it: a declaration is saved whole or not at all.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from declarations.exports.layouts import profile_of
+from declarations.models import (
+    Budget,
+    Declaration,
+    DeclarationDraft,
+    Department,
+    KeyTask,
+    Project,
+    SpendingPlanPoint,
+    User,
+)
+from declarations.models.declarations import Kind
+from indicators.models import PerformanceIndicator
+
+PROJECT_TEXT_FIELDS = (
+    "overview",
+    "legal_basis",
+    "funding_source",
+    "content",
+    "funding_arrangement",
+    "fund_use",
+    "plan",
+    "expected_results",
+)
+DECLARATION_TEXT_FIELDS = (
+    "overall_target",
+    "annual_target",
+    "sub_targets",
+    "safeguards",
+    "other_tasks",
+)
+DEPARTMENT_FIELDS = ("head", "phone", "address", "functions")
+INDICATOR_FIELDS = (
+    "level1",
+    "level2",
+    "name",
+    "weight",
+    "unit",
+    "operator",
+    "kind",
+    "target_value",
+    "target_text",
+    "description",
+    "basis",
+    "scoring_rule",
+)
+
+
+class EditConflict(Exception):
+    """Someone else saved the declaration after this draft was opened."""
+
+
+@dataclass
+class DeclarationInput:
+    """Everything the wizard collected, validated by its forms, amounts already in yuan."""
+
+    kind: str
+    fiscal_year: int
+    layout: str
+    project: Project | None = None
+    project_name: str = ""
+    project_code: str = ""
+    period_start: int | None = None
+    period_end: int | None = None
+    department_fields: dict = field(default_factory=dict)
+    texts: dict = field(default_factory=dict)
+    amounts: dict = field(default_factory=dict)
+    spending_plan: list[tuple[int, Decimal]] = field(default_factory=list)
+    key_tasks: list[dict] = field(default_factory=list)
+    indicators: list[dict] = field(default_factory=list)
+
+
+def can_edit(user: User, declaration: Declaration) -> bool:
+    return user.department_id == declaration.department_id and declaration.is_editable
+
+
+@transaction.atomic
+def save_declaration(
+    data: DeclarationInput,
+    *,
+    department: Department,
+    by: User,
+    declaration: Declaration | None = None,
+    expected_version: int | None = None,
+) -> Declaration:
+    """Create or replace a whole declaration from the wizard's input."""
+    profile = profile_of(data.layout)
+    if declaration is not None:
+        declaration = Declaration.objects.select_for_update().get(pk=declaration.pk)
+        if not declaration.is_editable:
+            raise PermissionDenied("该申报表已提交或已通过，不能再修改。")
+        if expected_version is not None and declaration.version != expected_version:
+            raise EditConflict(
+                "该申报表在您打开后已被他人修改并保存。为免覆盖他人的修改，本次未保存；"
+                "您填写的内容仍保留在草稿中，请核对后重新打开申报表再修改。"
+            )
+    if data.department_fields:
+        for name, value in data.department_fields.items():
+            setattr(department, name, value)
+        department.full_clean()
+        department.save()
+
+    project = None
+    if data.kind == Kind.PROJECT:
+        project = data.project or Project(department=department, name=data.project_name)
+        project.code = data.project_code
+        project.period_start, project.period_end = data.period_start, data.period_end
+        for name in PROJECT_TEXT_FIELDS:
+            if name in data.texts:
+                setattr(project, name, data.texts[name])
+        project.full_clean()
+        project.save()
+
+    if declaration is None:
+        declaration = Declaration(department=department, kind=data.kind, created_by=by)
+    else:
+        declaration.version += 1
+    declaration.project = project
+    declaration.fiscal_year = data.fiscal_year
+    declaration.layout = data.layout
+    declaration.money_unit = profile.money_unit
+    for name in DECLARATION_TEXT_FIELDS:
+        if name in data.texts:
+            setattr(declaration, name, data.texts[name])
+    declaration.full_clean()
+    declaration.save()
+
+    budget = Budget.objects.filter(declaration=declaration).first() or Budget(
+        declaration=declaration
+    )
+    for name, value in data.amounts.items():
+        setattr(budget, name, value)
+    budget.full_clean()
+    budget.save()
+
+    if profile.spending_plan:
+        _replace(
+            declaration.spending_plan,
+            [
+                SpendingPlanPoint(declaration=declaration, month=month, cumulative_percent=percent)
+                for month, percent in data.spending_plan
+            ],
+        )
+    if profile.key_tasks:
+        _replace(
+            declaration.key_tasks,
+            [
+                KeyTask(
+                    declaration=declaration,
+                    order=order,
+                    name=task["name"],
+                    content=task.get("content", ""),
+                    funds=task.get("funds"),
+                    expected_result=task.get("expected_result", ""),
+                )
+                for order, task in enumerate(data.key_tasks, start=1)
+            ],
+        )
+    _replace(
+        declaration.indicators,
+        [
+            PerformanceIndicator(
+                declaration=declaration,
+                order=order,
+                period_value=row.get("period_number"),
+                period_text=row.get("period_text", ""),
+                **{
+                    name: row.get(name)
+                    if name in ("level1", "level2", "weight", "target_value")
+                    else (row.get(name) or "")
+                    for name in INDICATOR_FIELDS
+                },
+            )
+            for order, row in enumerate(data.indicators, start=1)
+        ],
+    )
+    return declaration
+
+
+def _replace(manager, objects) -> None:
+    """Put ``objects`` in place of the related rows, validating each."""
+    manager.all().delete()
+    for obj in objects:
+        obj.full_clean()
+    manager.model.objects.bulk_create(objects)
+
+
+class _Rollback(Exception):
+    pass
+
+
+@dataclass
+class Preview:
+    html: str = ""
+    warnings: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def preview(data: DeclarationInput, **kwargs) -> Preview:
+    """Save inside a transaction that is rolled back, and render what would be saved: the
+    official table as HTML and the warnings, or the errors saving would raise. Nothing is
+    written."""
+    from declarations.exports.html import render_html
+    from declarations.exports.layouts import build_grid
+    from declarations.exports.service import with_export_data
+    from indicators.rules import warnings_for
+
+    result = Preview()
+    try:
+        with transaction.atomic():
+            declaration = save_declaration(data, **kwargs)
+            declaration = with_export_data(Declaration.objects.filter(pk=declaration.pk)).get()
+            result.html = render_html(build_grid(declaration))
+            result.warnings = warnings_for(declaration)
+            raise _Rollback
+    except _Rollback:
+        pass
+    except ValidationError as exc:
+        result.errors = exc.messages
+    except (EditConflict, PermissionDenied) as exc:
+        result.errors = [str(exc)]
+    return result
+
+
+def discard_draft(draft: DeclarationDraft) -> None:
+    draft.delete()

@@ -1,0 +1,158 @@
+"""Ways into the wizard: a new declaration, editing one, copying last year's, resuming a
+draft; and the indicator library the indicator step asks while the clerk types."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.views.decorators.http import require_GET, require_POST
+
+from declarations.models import DeclarationDraft
+from declarations.models.declarations import Kind
+from declarations.roles import declarations_visible_to, drafts_visible_to, is_declarant
+from declarations.wizards.prefill import draft_data
+from declarations.wizards.views import DEPARTMENT_WIZARD, PROJECT_WIZARD
+from indicators.models import PerformanceIndicator
+from indicators.values import format_value
+
+
+def _require_declarant(user):
+    if not is_declarant(user):
+        raise PermissionDenied("只有本单位的申报人可以填报申报表。")
+
+
+@login_required
+@require_POST
+def start(request, kind: str):
+    _require_declarant(request.user)
+    if kind not in Kind.values:
+        raise Http404("未知的申报类型。")
+    draft = DeclarationDraft.objects.create(
+        owner=request.user, department=request.user.department, kind=kind
+    )
+    return redirect("wizard_step", draft_id=draft.pk, step="basic")
+
+
+def _own_declaration(request, pk: int):
+    _require_declarant(request.user)
+    return get_object_or_404(
+        declarations_visible_to(request.user).filter(department=request.user.department), pk=pk
+    )
+
+
+@login_required
+@require_POST
+def edit(request, pk: int):
+    declaration = _own_declaration(request, pk)
+    if not declaration.is_editable:
+        raise PermissionDenied("该申报表已提交或已通过，不能再修改。")
+    draft = DeclarationDraft.objects.filter(owner=request.user, declaration=declaration).first()
+    if draft is None:
+        draft = DeclarationDraft.objects.create(
+            owner=request.user,
+            department=declaration.department,
+            kind=declaration.kind,
+            declaration=declaration,
+            title=f"修改：{declaration.fiscal_year}年 {declaration.subject}",
+            data=draft_data(declaration, fiscal_year=declaration.fiscal_year, editing=True),
+        )
+    return redirect("wizard_step", draft_id=draft.pk, step=draft.current_step or "basic")
+
+
+@login_required
+@require_POST
+def copy(request, pk: int):
+    source = _own_declaration(request, pk)
+    draft = DeclarationDraft.objects.create(
+        owner=request.user,
+        department=source.department,
+        kind=source.kind,
+        copied_from=source,
+        title=f"{source.fiscal_year + 1}年 {source.subject}（复制）",
+        data=draft_data(source, fiscal_year=source.fiscal_year + 1, editing=False),
+    )
+    messages.info(
+        request,
+        f"已从 {source.fiscal_year} 年度的申报表复制，预算年度改为 "
+        f"{source.fiscal_year + 1} 年，请逐步核对。",
+    )
+    return redirect("wizard_step", draft_id=draft.pk, step="basic")
+
+
+@login_required
+def resume(request, draft_id: int, step: str | None = None):
+    draft = get_object_or_404(drafts_visible_to(request.user), pk=draft_id)
+    if draft.declaration_id and not draft.declaration.is_editable:
+        raise PermissionDenied("该申报表已提交或已通过，不能再修改。")
+    wizard = PROJECT_WIZARD if draft.kind == Kind.PROJECT else DEPARTMENT_WIZARD
+    return wizard(request, draft=draft, step=step)
+
+
+@login_required
+@require_POST
+def discard(request, draft_id: int):
+    draft = get_object_or_404(drafts_visible_to(request.user), pk=draft_id)
+    draft.delete()
+    messages.success(request, "已放弃该草稿。")
+    return redirect("home")
+
+
+LIBRARY_SIZE = 10
+
+
+@login_required
+@require_GET
+def indicator_library(request):
+    """Indicators of earlier declarations whose level-3 name matches what the clerk types:
+    from the declarations the user may see and from the published sample tables."""
+    query = request.GET.get("q", "").strip()
+    if len(query) < 1:
+        return JsonResponse({"results": []})
+    visible = declarations_visible_to(request.user).values("pk")
+    rows = (
+        PerformanceIndicator.objects.filter(
+            Q(declaration__in=visible) | Q(declaration__sample_key__isnull=False),
+            name__icontains=query,
+        )
+        .values(
+            "name",
+            "level1",
+            "level1__name",
+            "level2",
+            "level2__name",
+            "unit",
+            "operator",
+            "kind",
+            "target_value",
+            "target_text",
+        )
+        .annotate(uses=Count("pk"))
+        .order_by("-uses", "name")
+    )
+    results, seen = [], set()
+    starts = [r for r in rows if r["name"].startswith(query)]
+    for row in starts + [r for r in rows if not r["name"].startswith(query)]:
+        key = (row["name"], row["level1"], row["level2"], row["unit"], row["operator"])
+        if key in seen:
+            continue
+        seen.add(key)
+        results.append(
+            {
+                "name": row["name"],
+                "level1": row["level1"],
+                "level1_name": row["level1__name"],
+                "level2": row["level2"],
+                "level2_name": row["level2__name"],
+                "unit": row["unit"],
+                "operator": row["operator"],
+                "kind": row["kind"],
+                "example": format_value(
+                    row["operator"], row["target_value"], row["unit"], row["target_text"]
+                ),
+            }
+        )
+        if len(results) == LIBRARY_SIZE:
+            break
+    return JsonResponse({"results": results})

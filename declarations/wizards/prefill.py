@@ -1,0 +1,126 @@
+"""Opening an existing declaration in the wizard: every step filled in from the database."""
+
+from declarations.exports.layouts import profile_of
+from declarations.models import Declaration
+from declarations.models.declarations import Kind
+from declarations.money import plain_decimal, to_unit
+from declarations.wizards.composite import initial_data
+from declarations.wizards.steps import steps_for
+
+
+def _amount(value, unit):
+    return None if value is None else plain_decimal(to_unit(value, unit))
+
+
+def _indicator_row(indicator) -> dict:
+    def number(value):
+        return None if value is None else plain_decimal(value)
+
+    return {
+        "level1": indicator.level1_id,
+        "level2": indicator.level2_id,
+        "name": indicator.name,
+        "kind": indicator.kind,
+        "operator": indicator.operator,
+        "value": number(indicator.target_value)
+        if indicator.target_value is not None
+        else indicator.target_text,
+        "unit": indicator.unit,
+        "weight": number(indicator.weight),
+        "period_value": number(indicator.period_value)
+        if indicator.period_value is not None
+        else indicator.period_text,
+        "description": indicator.description,
+        "basis": indicator.basis,
+        "scoring_rule": indicator.scoring_rule,
+    }
+
+
+def step_initials(declaration: Declaration, fiscal_year: int) -> dict[str, dict]:
+    """Initial values of each step's form, and the extra keyword arguments they take."""
+    profile = profile_of(declaration.layout)
+    unit = profile.money_unit
+    project, department = declaration.project, declaration.department
+    texts = {}
+    for name in profile.narratives:
+        source = project if project is not None and hasattr(project, name) else declaration
+        texts[name] = getattr(source, name, "")
+    if declaration.kind == Kind.PROJECT:
+        basic = {
+            "project": project.pk if project else None,
+            "project_code": project.code,
+            "period_start": project.period_start,
+            "period_end": project.period_end,
+            "fiscal_year": fiscal_year,
+            "layout": declaration.layout,
+        }
+    else:
+        basic = {
+            "fiscal_year": fiscal_year,
+            "layout": declaration.layout,
+            **{n: getattr(department, n) for n in ("head", "phone", "address", "functions")},
+        }
+    budget = getattr(declaration, "budget", None)
+    amounts = (
+        {name: _amount(getattr(budget, name), unit) for name in profile.budget_fields}
+        if budget
+        else {}
+    )
+    return {
+        "basic": {"initial": basic},
+        "budget": {
+            "initial": amounts,
+            "initial_plan": [
+                {"month": p.month, "percent": plain_decimal(p.cumulative_percent)}
+                for p in declaration.spending_plan.all()
+            ]
+            or None,
+        },
+        "narratives": {"initial": texts},
+        "targets": {
+            "initial": texts,
+            "initial_tasks": [
+                {
+                    "name": t.name,
+                    "content": t.content,
+                    "funds": _amount(t.funds, unit),
+                    "expected_result": t.expected_result,
+                }
+                for t in declaration.key_tasks.all()
+            ],
+        },
+        "indicators": {
+            "initial": {},
+            "initial_rows": [
+                _indicator_row(i) for i in declaration.indicators.all() if not i.is_placeholder
+            ],
+        },
+        "review": {"initial": {}},
+    }
+
+
+def draft_data(declaration: Declaration, *, fiscal_year: int, editing: bool) -> dict:
+    """The wizard storage of a draft that starts from ``declaration``."""
+    profile = profile_of(declaration.layout)
+    initials = step_initials(declaration, fiscal_year)
+    step_data = {}
+    for step, form_class in steps_for(declaration.kind):
+        extra = dict(initials[step])
+        initial = extra.pop("initial")
+        form = form_class(
+            prefix=step,
+            initial=initial,
+            department=declaration.department,
+            kind=declaration.kind,
+            profile=profile,
+            declaration=declaration if editing else None,
+            **extra,
+        )
+        step_data[step] = initial_data(form)
+    first = steps_for(declaration.kind)[0][0]
+    return {
+        "step": first,
+        "step_data": step_data,
+        "step_files": {},
+        "extra_data": {"version": declaration.version} if editing else {},
+    }

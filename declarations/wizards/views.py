@@ -1,0 +1,223 @@
+"""The wizard views: django-formtools' NamedUrlWizardView over a database draft.
+
+What differs from formtools' defaults, and why:
+- storage is the draft row (``DraftStorage``), found and access-checked from the URL on every
+  request, so two drafts in two tabs never share data and a draft survives log-out;
+- a GET never resets a draft, and the last step saves on POST only (formtools saves on a GET
+  of its "done" URL);
+- "上一步" and "暂存" keep what was typed on the current page even if it is not valid yet;
+- a failed save keeps the draft and shows why, instead of resetting the wizard.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.views.generic import TemplateView
+from formtools.wizard.views import NamedUrlWizardView, StepsHelper
+
+from declarations.exports.layouts import profile_of
+from declarations.models import Budget, Project
+from declarations.models.declarations import Kind, Layout
+from declarations.services import (
+    DeclarationInput,
+    EditConflict,
+    preview,
+    save_declaration,
+)
+from declarations.wizards.steps import DEPARTMENT_STEPS, PROJECT_STEPS, STEP_TITLES
+from declarations.wizards.storage import DraftStorage
+from indicators.models import IndicatorCategory
+
+
+class DeclarationWizard(NamedUrlWizardView):
+    template_name = "declarations/wizard.html"
+    url_name = "wizard_step"
+
+    # -- storage and URLs -------------------------------------------------------------------
+
+    def dispatch(self, request, *args, draft, **kwargs):
+        self.draft = draft
+        self.prefix = f"draft_{draft.pk}"
+        self.storage = DraftStorage(draft, request)
+        self.steps = StepsHelper(self)
+        response = TemplateView.dispatch(self, request, *args, **kwargs)
+        self._update_title()
+        self.storage.update_response(response)
+        return response
+
+    def get_step_url(self, step):
+        return reverse(self.url_name, kwargs={"draft_id": self.draft.pk, "step": step})
+
+    def get(self, *args, **kwargs):
+        step = kwargs.get("step")
+        if step == self.done_step_name:
+            return redirect(self.get_step_url(self.steps.last))
+        if step not in (None, self.steps.first) and self.profile is None:
+            messages.warning(self.request, "请先完成基本信息。")
+            return redirect(self.get_step_url(self.steps.first))
+        return super().get(*args, **kwargs)
+
+    def post(self, *args, **kwargs):
+        if "wizard_save_draft" in self.request.POST:
+            self._keep_current_input()
+            messages.success(self.request, "已暂存。可在首页“未完成的申报”中继续填写。")
+            return redirect("home")
+        goto = self.request.POST.get("wizard_goto_step")
+        if goto and goto in self.get_form_list():
+            self._keep_current_input()
+        return super().post(*args, **kwargs)
+
+    def _keep_current_input(self):
+        current = self.request.POST.get(f"{self.prefix}-current_step", self.steps.current)
+        if current in self.get_form_list():
+            data = {k: v for k, v in self.request.POST.lists() if k != "csrfmiddlewaretoken"}
+            self.storage.set_step_data(current, data)
+
+    # -- forms ------------------------------------------------------------------------------
+
+    @property
+    def profile(self):
+        if not hasattr(self, "_profile"):
+            basic = self.get_cleaned_data_for_step(self.steps.first)
+            self._profile = profile_of(basic["layout"]) if basic else None
+        return self._profile
+
+    def get_form_kwargs(self, step=None):
+        step = step or self.steps.current
+        kwargs = {
+            "department": self.draft.department,
+            "kind": self.draft.kind,
+            "profile": self.profile if step != self.steps.first else None,
+            "declaration": self.draft.declaration,
+        }
+        if step == "budget" and self.draft.declaration_id:
+            kwargs["budget"] = Budget.objects.filter(declaration=self.draft.declaration).first()
+        return kwargs
+
+    def get_form_initial(self, step):
+        if step == self.steps.first:
+            from django.utils import timezone
+
+            return {"fiscal_year": timezone.localdate().year + 1}
+        return {}
+
+    def validated_forms(self) -> dict:
+        forms = {}
+        for step in self.get_form_list():
+            form = self.get_form(step=step, data=self.storage.get_step_data(step))
+            form.is_valid()
+            forms[step] = form
+        return forms
+
+    def collect(self, forms) -> DeclarationInput:
+        basic = forms["basic"].cleaned_data
+        data = DeclarationInput(
+            kind=self.draft.kind, fiscal_year=basic["fiscal_year"], layout=basic["layout"]
+        )
+        if self.draft.kind == Kind.PROJECT:
+            data.project = basic.get("project")
+            data.project_name = (basic.get("project_name") or "").strip()
+            data.project_code = basic.get("project_code") or ""
+            data.period_start, data.period_end = basic.get("period_start"), basic.get("period_end")
+        else:
+            data.department_fields = {
+                name: basic.get(name) or "" for name in ("head", "phone", "address", "functions")
+            }
+        budget = forms["budget"]
+        data.amounts = budget.amounts_in_yuan()
+        if "plan" in budget.nested:
+            data.spending_plan = budget.nested["plan"].points
+        texts_form = forms.get("narratives") or forms.get("targets")
+        data.texts = {name: texts_form.cleaned_data.get(name, "") for name in texts_form.fields}
+        data.key_tasks = getattr(texts_form, "tasks", [])
+        data.indicators = forms["indicators"].rows
+        return data
+
+    # -- saving -----------------------------------------------------------------------------
+
+    def render_done(self, form, **kwargs):
+        forms = self.validated_forms()
+        for step, step_form in forms.items():
+            if not step_form.is_valid():
+                messages.error(self.request, f"“{STEP_TITLES[step]}”中有需要修改的内容。")
+                return self.render_revalidation_failure(step, step_form, **kwargs)
+        return self.done(list(forms.values()), form_dict=forms, **kwargs)
+
+    def done(self, form_list, form_dict=None, **kwargs):
+        try:
+            declaration = save_declaration(
+                self.collect(form_dict),
+                department=self.draft.department,
+                by=self.request.user,
+                declaration=self.draft.declaration,
+                expected_version=self.storage.extra_data.get("version"),
+            )
+        except (EditConflict, PermissionDenied) as exc:
+            return self.render(form_list[-1], save_errors=[str(exc)])
+        except ValidationError as exc:
+            return self.render(form_list[-1], save_errors=exc.messages)
+        self.draft.delete()
+        messages.success(self.request, "申报表已保存。")
+        return redirect("declaration_detail", pk=declaration.pk)
+
+    # -- page -------------------------------------------------------------------------------
+
+    def get_context_data(self, form, **kwargs):
+        context = super().get_context_data(form=form, **kwargs)
+        steps = list(self.get_form_list())
+        context.update(
+            draft=self.draft,
+            step_titles=[(s, STEP_TITLES[s]) for s in steps],
+            step_title=STEP_TITLES[self.steps.current],
+            profile=self.profile,
+            profile_label=self._layout_label(),
+            save_errors=kwargs.get("save_errors", []),
+        )
+        if self.steps.current == "indicators":
+            context["taxonomy"] = [
+                {"id": c.pk, "name": c.name, "parent": c.parent_id, "level": c.level}
+                for c in IndicatorCategory.objects.all()
+            ]
+        if self.steps.current == self.steps.last:
+            forms = self.validated_forms()
+            invalid = [
+                STEP_TITLES[s]
+                for s, f in forms.items()
+                if not f.is_valid() and s != self.steps.last
+            ]
+            context["invalid_steps"] = invalid
+            if not invalid:
+                context["preview"] = preview(
+                    self.collect(forms),
+                    department=self.draft.department,
+                    by=self.request.user,
+                    declaration=self.draft.declaration,
+                    expected_version=self.storage.extra_data.get("version"),
+                )
+        return context
+
+    def _layout_label(self) -> str:
+        basic = self.get_cleaned_data_for_step(self.steps.first)
+        return Layout(basic["layout"]).label if basic else ""
+
+    def _update_title(self):
+        basic = self.storage.data.get("step_data", {}).get(self.steps.first) or {}
+        year = (basic.get("basic-fiscal_year") or [""])[0]
+        if self.draft.kind == Kind.PROJECT:
+            name = (basic.get("basic-project_name") or [""])[0].strip()
+            chosen = (basic.get("basic-project") or [""])[0]
+            if chosen.isdigit():
+                name = (
+                    Project.objects.filter(pk=chosen, department=self.draft.department)
+                    .values_list("name", flat=True)
+                    .first()
+                ) or name
+            subject = name or "项目支出"
+        else:
+            subject = "部门整体支出"
+        self.draft.title = f"{year}年 {subject}" if year else subject
+
+
+PROJECT_WIZARD = DeclarationWizard.as_view(form_list=PROJECT_STEPS, url_name="wizard_step")
+DEPARTMENT_WIZARD = DeclarationWizard.as_view(form_list=DEPARTMENT_STEPS, url_name="wizard_step")

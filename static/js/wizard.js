@@ -1,0 +1,252 @@
+/* The declaration wizard in the browser: formset rows added, removed and reordered without a
+   reload; dependent level-1/level-2 selects; fields that adapt to 定量/定性; a running weight
+   total; and the indicator library offered while a level-3 name is typed. The server checks
+   everything again; this only saves the clerk a round trip. */
+(function () {
+  "use strict";
+
+  const taxonomyElement = document.getElementById("taxonomy-data");
+  const taxonomy = taxonomyElement ? JSON.parse(taxonomyElement.textContent) : [];
+  const NUMBER = /^\s*(>=|<=|[=≥≤<>])?\s*\d+(\.\d+)?\s*[^\d\s=≥≤<>]{0,10}\s*$/;
+
+  function field(row, name) {
+    return row.querySelector(`[name$="-${name}"]`);
+  }
+
+  function visibleRows(list) {
+    return Array.from(list.querySelectorAll(":scope > [data-row]")).filter(
+      (row) => !row.classList.contains("removed")
+    );
+  }
+
+  function initFormset(container) {
+    const prefix = container.dataset.formset;
+    const total = container.querySelector(`[name="${prefix}-TOTAL_FORMS"]`);
+    const list = container.querySelector("[data-formset-list]");
+    const template = container.querySelector("template");
+    const addButton = container.querySelector("[data-formset-add]");
+
+    function renumber() {
+      visibleRows(list).forEach((row, index) => {
+        const order = row.querySelector("[data-order]");
+        if (order) order.value = index + 1;
+        const number = row.querySelector("[data-number]");
+        if (number) number.textContent = index + 1;
+      });
+      updateWeights();
+    }
+
+    list.querySelectorAll(":scope > [data-row]").forEach((row) => {
+      const remove = row.querySelector("[data-delete]");
+      if (remove && remove.checked) row.classList.add("removed");
+      setupRow(row);
+    });
+
+    addButton.addEventListener("click", () => {
+      const index = parseInt(total.value, 10);
+      list.insertAdjacentHTML("beforeend", template.innerHTML.replace(/__prefix__/g, index));
+      total.value = index + 1;
+      const row = list.lastElementChild;
+      setupRow(row);
+      renumber();
+      const first = row.querySelector("input:not([type=hidden]):not(.d-none), select, textarea");
+      if (first) first.focus();
+    });
+
+    list.addEventListener("click", (event) => {
+      const row = event.target.closest("[data-row]");
+      if (!row) return;
+      if (event.target.closest("[data-remove]")) {
+        row.querySelector("[data-delete]").checked = true;
+        row.classList.add("removed");
+        renumber();
+      } else if (event.target.closest("[data-up]")) {
+        const rows = visibleRows(list);
+        const index = rows.indexOf(row);
+        if (index > 0) list.insertBefore(row, rows[index - 1]);
+        renumber();
+      } else if (event.target.closest("[data-down]")) {
+        const rows = visibleRows(list);
+        const index = rows.indexOf(row);
+        if (index < rows.length - 1) list.insertBefore(rows[index + 1], row);
+        renumber();
+      }
+    });
+    renumber();
+  }
+
+  function setupRow(row) {
+    if (!row.hasAttribute("data-indicator")) return;
+    const level1 = field(row, "level1");
+    const level2 = field(row, "level2");
+    const kind = field(row, "kind");
+    if (level1 && level2) {
+      level1.addEventListener("change", () => fillLevel2(level1, level2, ""));
+      fillLevel2(level1, level2, level2.value);
+    }
+    if (kind) {
+      kind.addEventListener("change", () => adaptToKind(row));
+      adaptToKind(row);
+    }
+    const value = field(row, "value");
+    if (value) value.addEventListener("input", () => checkValue(row));
+    const weight = field(row, "weight");
+    if (weight) weight.addEventListener("input", updateWeights);
+    const name = field(row, "name");
+    if (name) setupLibrary(row, name);
+  }
+
+  function fillLevel2(level1, level2, keep) {
+    const parent = parseInt(level1.value, 10);
+    const options = taxonomy.filter((c) => c.level === 2 && c.parent === parent);
+    level2.innerHTML = '<option value="">—</option>';
+    options.forEach((c) => {
+      const option = new Option(c.name, c.id, false, String(c.id) === String(keep));
+      level2.add(option);
+    });
+    level2.disabled = !level1.value;
+  }
+
+  function adaptToKind(row) {
+    const qualitative = field(row, "kind").value === "qualitative";
+    const operator = field(row, "operator");
+    const unit = field(row, "unit");
+    const value = field(row, "value");
+    [operator, unit].forEach((input) => {
+      if (!input) return;
+      input.disabled = qualitative;
+      if (qualitative) input.value = "";
+    });
+    if (value) {
+      value.placeholder = qualitative ? "文字目标，如：及时、有效提升（建议写明程度）" : "数字，如 45";
+      value.inputMode = qualitative ? "text" : "decimal";
+    }
+    checkValue(row);
+  }
+
+  function checkValue(row) {
+    const value = field(row, "value");
+    if (!value) return;
+    const quantitative = field(row, "kind").value === "quantitative";
+    const wrong = quantitative && value.value.trim() !== "" && !NUMBER.test(value.value);
+    value.classList.toggle("is-invalid", wrong);
+    let hint = row.querySelector("[data-value-hint]");
+    if (wrong && !hint) {
+      hint = document.createElement("div");
+      hint.className = "invalid-feedback d-block";
+      hint.dataset.valueHint = "";
+      hint.textContent = "定量指标的指标值必须是数字；文字目标请将指标属性改为定性。";
+      value.after(hint);
+    } else if (!wrong && hint) {
+      hint.remove();
+    }
+  }
+
+  function updateWeights() {
+    const output = document.getElementById("weight-total");
+    if (!output) return;
+    const list = document.querySelector("[data-indicator]")?.parentElement;
+    const rows = list ? visibleRows(list) : [];
+    let sum = 0;
+    let given = 0;
+    rows.forEach((row) => {
+      const weight = field(row, "weight");
+      const number = parseFloat(weight && weight.value);
+      if (!Number.isNaN(number)) {
+        sum += number;
+        given += 1;
+      }
+    });
+    const target = output.dataset.target ? parseFloat(output.dataset.target) : null;
+    const shown = Math.round(sum * 100) / 100;
+    if (target === null) {
+      output.textContent = `权重合计：${shown}`;
+      output.className = "weight-total fw-semibold";
+      return;
+    }
+    const required = output.dataset.required === "1";
+    const ok = (given === 0 && !required) || Math.abs(sum - target) < 1e-9;
+    output.textContent = `权重合计：${shown} / ${target}` + (ok ? "" : `（还差 ${Math.round((target - sum) * 100) / 100}）`);
+    output.className = "weight-total fw-semibold " + (ok ? "ok" : "bad");
+  }
+
+  function setupLibrary(row, input) {
+    const container = row.closest("[data-library-url]");
+    if (!container) return;
+    const url = container.dataset.libraryUrl;
+    let menu = null;
+    let timer = null;
+    let last = "";
+
+    function close() {
+      if (menu) menu.remove();
+      menu = null;
+    }
+
+    function take(item) {
+      input.value = item.name;
+      const level1 = field(row, "level1");
+      const level2 = field(row, "level2");
+      if (level1 && item.level1) {
+        level1.value = item.level1;
+        fillLevel2(level1, level2, item.level2 || "");
+      }
+      const kind = field(row, "kind");
+      if (kind && item.kind) kind.value = item.kind;
+      adaptToKind(row);
+      if (item.kind === "quantitative") {
+        if (item.unit) field(row, "unit").value = item.unit;
+        if (item.operator) field(row, "operator").value = item.operator;
+      }
+      close();
+      field(row, "value").focus();
+    }
+
+    input.setAttribute("autocomplete", "off");
+    input.addEventListener("input", () => {
+      clearTimeout(timer);
+      const query = input.value.trim();
+      if (!query || query === last) {
+        if (!query) close();
+        return;
+      }
+      timer = setTimeout(async () => {
+        last = query;
+        const response = await fetch(`${url}?q=${encodeURIComponent(query)}`, {
+          headers: { Accept: "application/json" },
+          credentials: "same-origin",
+        });
+        if (!response.ok) return;
+        const { results } = await response.json();
+        close();
+        if (!results.length) return;
+        menu = document.createElement("div");
+        menu.className = "list-group library-menu shadow";
+        menu.setAttribute("role", "listbox");
+        results.forEach((item) => {
+          const button = document.createElement("button");
+          button.type = "button";
+          button.className = "list-group-item list-group-item-action small";
+          button.dataset.libraryItem = "";
+          const levels = [item.level1_name, item.level2_name].filter(Boolean).join(" / ");
+          button.innerHTML = "<div class=\"fw-semibold\"></div><div class=\"text-muted\"></div>";
+          button.firstChild.textContent = item.name;
+          button.lastChild.textContent = [levels, item.example && `例：${item.example}`]
+            .filter(Boolean).join(" · ");
+          button.addEventListener("mousedown", (event) => {
+            event.preventDefault();
+            take(item);
+          });
+          menu.append(button);
+        });
+        input.parentElement.append(menu);
+      }, 200);
+    });
+    input.addEventListener("blur", () => setTimeout(close, 150));
+    input.addEventListener("keydown", (event) => {
+      if (event.key === "Escape") close();
+    });
+  }
+
+  document.querySelectorAll("[data-formset]").forEach(initFormset);
+})();
