@@ -25,8 +25,8 @@ WIDTHS = [10, 12, 14, 28, 9, 9, 9, 9]
 PROFILE = LayoutProfile(
     kinds=DEPARTMENT,
     money_unit=MoneyUnit.WAN_YUAN,
+    # No total line: the total is the sum of basic and project expenditure.
     budget_fields=(
-        "total",
         "basic_expenditure",
         "project_expenditure",
         "fiscal_appropriation",
