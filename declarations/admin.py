@@ -16,6 +16,26 @@ from declarations.models import (
 from indicators.models import PerformanceIndicator
 
 
+class FrozenWhenApproved:
+    """Approved declarations are frozen: the admin shows them read-only, inlines included."""
+
+    def _frozen(self, obj) -> bool:
+        declaration = getattr(obj, "declaration", obj)
+        return declaration is not None and getattr(declaration, "status", None) == "approved"
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not self._frozen(obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not self._frozen(obj)
+
+    def has_add_permission(self, request, *args):
+        # Inlines are asked with the parent declaration, model admins without.
+        if args and args[0] is not None and self._frozen(args[0]):
+            return False
+        return super().has_add_permission(request, *args)
+
+
 @admin.register(SupervisingDivision)
 class SupervisingDivisionAdmin(admin.ModelAdmin):
     list_display = ["name", "finance_bureau"]
@@ -46,7 +66,7 @@ class ProjectAdmin(admin.ModelAdmin):
         return obj.period_label
 
 
-class BudgetInline(admin.StackedInline):
+class BudgetInline(FrozenWhenApproved, admin.StackedInline):
     model = Budget
     can_delete = False
     fieldsets = [
@@ -63,17 +83,17 @@ class BudgetInline(admin.StackedInline):
     ]
 
 
-class SpendingPlanInline(admin.TabularInline):
+class SpendingPlanInline(FrozenWhenApproved, admin.TabularInline):
     model = SpendingPlanPoint
     extra = 0
 
 
-class KeyTaskInline(admin.StackedInline):
+class KeyTaskInline(FrozenWhenApproved, admin.StackedInline):
     model = KeyTask
     extra = 0
 
 
-class IndicatorInline(admin.StackedInline):
+class IndicatorInline(FrozenWhenApproved, admin.StackedInline):
     model = PerformanceIndicator
     extra = 0
     fields = [
@@ -90,12 +110,12 @@ class IndicatorInline(admin.StackedInline):
 
 
 @admin.register(Declaration)
-class DeclarationAdmin(admin.ModelAdmin):
+class DeclarationAdmin(FrozenWhenApproved, admin.ModelAdmin):
     list_display = ["__str__", "fiscal_year", "department", "kind", "layout", "status"]
     list_filter = ["fiscal_year", "department", "kind", "status", "layout"]
     search_fields = ["department__name", "project__name", "overall_target", "annual_target"]
     list_select_related = ["department", "project"]
-    readonly_fields = ["sample_key", "created_at", "updated_at"]
+    readonly_fields = ["sample_key", "created_at", "updated_at", "status"]
     fieldsets = [
         (
             None,
@@ -129,3 +149,4 @@ class KexieUserAdmin(UserAdmin):
     list_display = ["username", "last_name", "department", "division", "is_active"]
     list_filter = ["groups", "department", "division", "is_active"]
     fieldsets = UserAdmin.fieldsets + (("所属", {"fields": ["department", "division"]}),)
+

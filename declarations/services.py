@@ -94,8 +94,10 @@ def save_declaration(
     by: User,
     declaration: Declaration | None = None,
     expected_version: int | None = None,
+    adjusts: Declaration | None = None,
 ) -> Declaration:
-    """Create or replace a whole declaration from the wizard's input."""
+    """Create or replace a whole declaration from the wizard's input. ``adjusts`` makes the
+    new declaration an adjustment (调整) of an approved one."""
     profile = profile_of(data.layout)
     if declaration is not None:
         declaration = Declaration.objects.select_for_update().get(pk=declaration.pk)
@@ -124,7 +126,8 @@ def save_declaration(
         project.save()
 
     if declaration is None:
-        declaration = Declaration(department=department, kind=data.kind, created_by=by)
+        declaration = Declaration(department=department, kind=data.kind, created_by=by,
+                                  adjusts=adjusts)
     else:
         declaration.version += 1
     declaration.project = project
@@ -190,11 +193,24 @@ def save_declaration(
 
 
 def _replace(manager, objects) -> None:
-    """Put ``objects`` in place of the related rows, validating each."""
-    manager.all().delete()
+    """Make the related rows equal ``objects`` (matched by ``order`` or ``month``): rows that
+    stay are updated in place and unchanged ones not touched, so the history shows what
+    really changed; rows no longer wanted are deleted one by one, which the history records."""
+    key = "month" if manager.model is SpendingPlanPoint else "order"
+    existing = {getattr(obj, key): obj for obj in manager.all()}
+    fields = [f.attname for f in manager.model._meta.concrete_fields if not f.primary_key]
+    wanted = {getattr(obj, key) for obj in objects}
+    for leftover in [obj for k, obj in existing.items() if k not in wanted]:
+        leftover.delete()
     for obj in objects:
+        current = existing.get(getattr(obj, key))
+        if current is not None:
+            if all(getattr(current, f) == getattr(obj, f) for f in fields):
+                continue
+            obj.pk = current.pk
+            obj._state.adding = False
         obj.full_clean()
-    manager.model.objects.bulk_create(objects)
+        obj.save()
 
 
 class _Rollback(Exception):

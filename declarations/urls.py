@@ -1,6 +1,6 @@
 from django.urls import path
 
-from declarations import views
+from declarations import review_views, views
 from declarations.wizards import entry
 
 urlpatterns = [
@@ -19,5 +19,15 @@ urlpatterns = [
     path("drafts/<int:draft_id>/discard/", entry.discard, name="wizard_discard"),
     path("drafts/<int:draft_id>/<str:step>/", entry.resume, name="wizard_step"),
     path("indicators/library/", entry.indicator_library, name="indicator_library"),
+    path("declarations/<int:pk>/move/<str:action>/", review_views.move, name="declaration_move"),
+    path("declarations/<int:pk>/review/", review_views.review, name="declaration_review"),
+    path("declarations/<int:pk>/adjust/", review_views.adjust, name="declaration_adjust"),
+    path(
+        "declarations/<int:pk>/compare/<int:other_pk>/",
+        review_views.compare_versions,
+        name="declaration_compare",
+    ),
+    path("comments/<int:comment_pk>/reply/", review_views.reply, name="comment_reply"),
+    path("reviews/", review_views.queue, name="review_queue"),
     path("exports/", views.bulk_export, name="bulk_export"),
 ]

@@ -21,14 +21,19 @@ from declarations.exports.service import (
     write_zip,
 )
 from declarations.forms import BulkExportForm, DeclarationFilterForm
+from declarations.history import timeline
+from declarations.models.declarations import Status
 from declarations.roles import (
     can_export_in_bulk,
     declarations_visible_to,
     drafts_visible_to,
     is_declarant,
+    is_reviewer,
 )
 from declarations.services import can_edit
-from indicators.rules import warnings_for
+from declarations.versions import version_chain
+from declarations.workflow import available_moves
+from indicators.rules import errors_for, warnings_for
 
 HOME_LIST_SIZE = 10
 LIST_PAGE_SIZE = 20
@@ -78,6 +83,7 @@ def _visible_declaration(request, pk: int):
 def declaration_detail(request, pk: int):
     declaration = _visible_declaration(request, pk)
     table = mark_safe(render_html(build_grid(declaration)))  # noqa: S308 - escaped by render_html
+    own = is_declarant(request.user) and declaration.department_id == request.user.department_id
     return render(
         request,
         "declarations/detail.html",
@@ -86,9 +92,15 @@ def declaration_detail(request, pk: int):
             "table": table,
             "formats": FORMATS,
             "warnings": warnings_for(declaration),
+            "errors": errors_for(declaration) if declaration.is_editable else [],
             "can_edit": is_declarant(request.user) and can_edit(request.user, declaration),
-            "can_copy": is_declarant(request.user)
-            and declaration.department_id == request.user.department_id,
+            "can_copy": own,
+            "can_adjust": own and declaration.status == Status.APPROVED,
+            "can_review": is_reviewer(request.user) and declaration.status == Status.SUBMITTED,
+            "moves": available_moves(request.user, declaration),
+            "comments": declaration.review_comments.select_related("author", "replied_by"),
+            "versions": version_chain(declaration),
+            "history": timeline(declaration),
         },
     )
 

@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from declarations.admin import FrozenWhenApproved
 from indicators.models import IndicatorCategory, PerformanceIndicator
 
 
@@ -13,7 +14,7 @@ class IndicatorCategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(PerformanceIndicator)
-class PerformanceIndicatorAdmin(admin.ModelAdmin):
+class PerformanceIndicatorAdmin(FrozenWhenApproved, admin.ModelAdmin):
     list_display = ["__str__", "declaration", "level1", "level2", "weight", "kind"]
     list_filter = ["level1", "level2", "kind", "declaration__fiscal_year"]
     search_fields = ["name", "target_text", "declaration__department__name"]

@@ -4,6 +4,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from declarations.history import HISTORY_EXCLUDED
 
 
 class IndicatorCategory(models.Model):
@@ -149,6 +152,8 @@ class PerformanceIndicator(models.Model):
     description = models.TextField("指标内容 / 绩效指标描述", blank=True)
     basis = models.TextField("指标值设定依据及数据来源", blank=True)
     scoring_rule = models.TextField("评（扣）分标准", blank=True)
+
+    history = HistoricalRecords(excluded_fields=HISTORY_EXCLUDED)
 
     class Meta:
         verbose_name = "绩效指标"

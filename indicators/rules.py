@@ -1,34 +1,195 @@
-"""Review rules: what a reviewer would question in a declaration (warnings, not errors)."""
+"""Review rules on a saved declaration.
+
+``errors_for`` lists what keeps a declaration from being submitted (the same rules the wizard
+enforces, checked again on what is stored); ``warnings_for`` what a reviewer would question;
+``checklist`` arranges both under the four official criteria of a review.
+"""
 
 import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
 
 from declarations.models import Declaration
+from declarations.models.budgets import validate_spending_plan
+from declarations.money import MoneyUnit, format_amount, plain_decimal
 
 # Targets that cannot be measured without a number or a baseline.
 VAGUE_TARGET = re.compile(
     r"^(有所|明显|显著|大幅|进一步|稳步|持续|有效)?(提升|提高|改善|增强|加强|增加|推进)$"
 )
+MONEY_UNITS = {"元": Decimal(1), "万元": Decimal(10000)}
+
+
+def _indicators(declaration: Declaration):
+    return [i for i in declaration.indicators.all() if not i.is_placeholder]
 
 
 def _level1_code(indicator) -> str:
     return indicator.level1.code if indicator.level1_id else ""
 
 
-def warnings_for(declaration: Declaration) -> list[str]:
-    """Plain-language warnings about ``declaration``, in the order a reviewer reads them."""
-    indicators = [i for i in declaration.indicators.all() if not i.is_placeholder]
-    warnings = []
+def _has(indicators, code: str, word: str) -> bool:
+    return any(_level1_code(i) == code or word in i.name for i in indicators)
+
+
+def _label(indicator) -> str:
+    return indicator.name or indicator.target_text[:20]
+
+
+def _content_errors(declaration: Declaration, profile) -> list[str]:
+    """Texts and budget lines the layout requires, and the budget identities."""
+    from declarations.models import Budget
+
+    project = declaration.project
+    errors = []
+    for name in profile.required_narratives:
+        source = project if project is not None and hasattr(project, name) else declaration
+        if not (getattr(source, name, "") or "").strip():
+            field = type(source)._meta.get_field(name)
+            errors.append(f"所选表样需要填写{field.verbose_name}。")
+    budget = getattr(declaration, "budget", None)
+    for name in profile.required_budget:
+        if budget is None or getattr(budget, name) is None:
+            label = str(Budget._meta.get_field(name).verbose_name).replace("（元）", "")
+            errors.append(f"所选表样需要填写{label}。")
+    if budget is not None:
+        try:
+            budget.clean()
+        except ValidationError as exc:
+            errors.extend(exc.messages)
+    indicators = _indicators(declaration)
     if not indicators:
-        return ["尚未填写绩效指标。"]
-    if not any(_level1_code(i) == "satisfaction" or "满意" in i.name for i in indicators):
-        warnings.append("没有满意度指标：建议设置服务对象满意度指标。")
-    if not any(_level1_code(i) == "benefit" or "效益" in i.name for i in indicators):
-        warnings.append("没有效益指标：建议设置社会效益等效益指标。")
-    for indicator in indicators:
-        label = indicator.name or indicator.target_text[:20]
+        errors.append("请至少填写一项绩效指标。")
+    if profile.levels:
+        for indicator in indicators:
+            if not indicator.level1_id or (profile.level2_required and not indicator.level2_id):
+                errors.append(f"指标“{_label(indicator)}”需要选择一级和二级指标。")
+    return errors
+
+
+def _weight_errors(declaration: Declaration, profile) -> list[str]:
+    indicators = _indicators(declaration)
+    weights = [i.weight for i in indicators if i.weight is not None]
+    if profile.weights_required and len(weights) < len(indicators):
+        return ["所选表样要求每项指标都填写权重。"]
+    if weights and len(weights) < len(indicators):
+        return ["请为每项指标填写权重，或全部留空。"]
+    total = sum(weights, Decimal(0))
+    if weights and profile.weight_total is not None and total != profile.weight_total:
+        return [
+            f"指标权重合计为 {plain_decimal(total)}，应为 {plain_decimal(profile.weight_total)}。"
+        ]
+    return []
+
+
+def _plan_errors(declaration: Declaration) -> list[str]:
+    try:
+        validate_spending_plan(declaration.spending_plan.all())
+    except ValidationError as exc:
+        return exc.messages
+    return []
+
+
+def errors_for(declaration: Declaration) -> list[str]:
+    """Why ``declaration`` cannot be submitted as it stands (empty: it can)."""
+    from declarations.exports.layouts import profile_of
+
+    profile = profile_of(declaration.layout)
+    return [
+        *_content_errors(declaration, profile),
+        *_weight_errors(declaration, profile),
+        *_plan_errors(declaration),
+    ]
+
+
+def vague_targets(declaration: Declaration) -> list[str]:
+    found = []
+    for indicator in _indicators(declaration):
         text = indicator.target_text.strip()
         if text and not re.search(r"\d", text) and VAGUE_TARGET.match(text.rstrip("。")):
-            warnings.append(f"指标“{label}”的目标“{text}”无法衡量：建议给出数值或基准。")
+            found.append(f"指标“{_label(indicator)}”的目标“{text}”无法衡量：建议给出数值或基准。")
+    return found
+
+
+def cost_mismatches(declaration: Declaration) -> list[str]:
+    """Cost indicators stated in money that disagree with the budget total."""
+    budget = getattr(declaration, "budget", None)
+    if budget is None or budget.total is None:
+        return []
+    found = []
+    for indicator in _indicators(declaration):
+        is_cost = (
+            _level1_code(indicator) == "cost"
+            or (indicator.level2_id and "成本" in indicator.level2.name)
+            or "成本" in indicator.name
+        )
+        factor = MONEY_UNITS.get(indicator.unit)
+        if not is_cost or factor is None or indicator.target_value is None:
+            continue
+        amount = indicator.target_value * factor
+        if indicator.operator in ("", "=") and amount != budget.total or (
+            indicator.operator in ("≤", "<") and amount < budget.total
+        ):
+            shown = format_amount(budget.total, declaration.money_unit)
+            found.append(
+                f"成本指标“{_label(indicator)}”为 {plain_decimal(indicator.target_value)}"
+                f"{indicator.unit}，与预算总额 {shown} {MoneyUnit(declaration.money_unit).label} 不符。"
+            )
+    return found
+
+
+def warnings_for(declaration: Declaration) -> list[str]:
+    """Plain-language warnings about ``declaration``, in the order a reviewer reads them."""
+    indicators = _indicators(declaration)
+    if not indicators:
+        return ["尚未填写绩效指标。"]
+    warnings = []
+    if not _has(indicators, "satisfaction", "满意"):
+        warnings.append("没有满意度指标：建议设置服务对象满意度指标。")
+    if not _has(indicators, "benefit", "效益"):
+        warnings.append("没有效益指标：建议设置社会效益等效益指标。")
+    warnings.extend(vague_targets(declaration))
+    for indicator in indicators:
         if indicator.kind == "qualitative" and indicator.target_value is not None:
-            warnings.append(f"指标“{label}”标为定性指标却填写了数值：建议改为定量指标。")
+            warnings.append(f"指标“{_label(indicator)}”标为定性指标却填写了数值：建议改为定量指标。")
+    warnings.extend(cost_mismatches(declaration))
     return warnings
+
+
+@dataclass(frozen=True)
+class Check:
+    criterion: str
+    label: str
+    passed: bool
+    details: tuple[str, ...] = ()
+
+
+def checklist(declaration: Declaration) -> list[Check]:
+    """The automated part of a review, under 完整性、相关性、适当性、可行性."""
+    from declarations.exports.layouts import profile_of
+
+    profile = profile_of(declaration.layout)
+    indicators = _indicators(declaration)
+    weight_errors = _weight_errors(declaration, profile)
+    plan_errors = _plan_errors(declaration)
+    other_errors = _content_errors(declaration, profile)
+    # A layout without levels (Chongqing) cannot tell an output indicator by its name.
+    wanted = [("output", "产出", "产出指标")] if profile.levels else []
+    wanted += [("benefit", "效益", "效益指标"), ("satisfaction", "满意", "满意度指标")]
+    missing = [name for code, word, name in wanted if not _has(indicators, code, word)]
+    vague = vague_targets(declaration)
+    costs = cost_mismatches(declaration)
+    target = profile.weight_total
+    return [
+        Check("完整性", "表样要求的内容已填写，预算各分项与总额一致", not other_errors,
+              tuple(other_errors)),
+        Check("完整性", f"指标权重合计{'为 ' + plain_decimal(target) if target else ''}",
+              not weight_errors, tuple(weight_errors)),
+        Check("相关性", "设有产出、效益、满意度指标", not missing,
+              tuple(f"缺少{name}。" for name in missing)),
+        Check("适当性", "成本指标与预算一致", not costs, tuple(costs)),
+        Check("可行性", "指标目标可衡量（没有无基准的“提升”类目标）", not vague, tuple(vague)),
+        Check("可行性", "资金支出计划累计达到 100%", not plan_errors, tuple(plan_errors)),
+    ]

@@ -100,6 +100,7 @@ class Grid:
         return cell
 
     def finish(self) -> "Grid":
+        """Close the last section and check the cells; may be called again after adding rows."""
         if not self.sections:
             self.sections.append(Section(first_row=0))
         self.sections[-1].last_row = self.row_count - 1

@@ -57,7 +57,7 @@ class ExportFile:
 def with_export_data(declarations: QuerySet[Declaration]) -> QuerySet[Declaration]:
     """Fetch everything the layouts print in a fixed number of queries."""
     return declarations.select_related(
-        "department__supervising_division", "project", "budget"
+        "department__supervising_division", "project", "budget", "reviewed_by"
     ).prefetch_related(
         "spending_plan",
         "key_tasks",

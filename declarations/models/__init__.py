@@ -5,6 +5,7 @@ from .declarations import Declaration, KeyTask
 from .departments import Department, SupervisingDivision
 from .drafts import DeclarationDraft
 from .projects import Project
+from .reviews import Grade, ReviewComment, StatusChange
 from .users import User
 
 __all__ = [
@@ -12,9 +13,12 @@ __all__ = [
     "Declaration",
     "DeclarationDraft",
     "Department",
+    "Grade",
     "KeyTask",
     "Project",
+    "ReviewComment",
     "SpendingPlanPoint",
+    "StatusChange",
     "SupervisingDivision",
     "User",
 ]

@@ -10,7 +10,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
 
+from declarations.history import HISTORY_EXCLUDED
 from declarations.money import MoneyUnit, format_amount
 
 NON_NEGATIVE = MinValueValidator(0, "金额不能为负数。")
@@ -78,6 +80,8 @@ class Budget(models.Model):
     other_development = amount_field("其他事业发展性支出")
 
     AMOUNT_FIELDS = AMOUNT_FIELDS
+
+    history = HistoricalRecords(excluded_fields=HISTORY_EXCLUDED)
 
     class Meta:
         verbose_name = "预算资金"
@@ -159,6 +163,8 @@ class SpendingPlanPoint(models.Model):
             MaxValueValidator(100, "支出比例应在 0% 至 100% 之间。"),
         ],
     )
+
+    history = HistoricalRecords(excluded_fields=HISTORY_EXCLUDED)
 
     class Meta:
         verbose_name = "资金支出计划"

@@ -5,7 +5,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
 
+from declarations.history import HISTORY_EXCLUDED
+from declarations.models.reviews import Grade
 from declarations.money import MoneyUnit
 
 
@@ -64,6 +67,30 @@ class Declaration(models.Model):
     sub_targets = models.TextField("分项绩效目标", blank=True)
     safeguards = models.TextField("保障措施", blank=True)
     other_tasks = models.TextField("其他需完成的任务（可选项）", blank=True)
+    adjusts = models.ForeignKey(
+        "self",
+        verbose_name="调整自",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="adjustments",
+        help_text="审核通过后调整时，新版本指向被调整的已通过版本。",
+    )
+    review_round = models.PositiveIntegerField("送审次数", default=0, editable=False)
+    submitted_at = models.DateTimeField("提交时间", null=True, blank=True, editable=False)
+    reviewed_at = models.DateTimeField("审核时间", null=True, blank=True, editable=False)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="审核人",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    grade = models.CharField(
+        "审核评级", max_length=20, choices=Grade.choices, blank=True, editable=False
+    )
     version = models.PositiveIntegerField(
         "版本号", default=1, editable=False, help_text="每次保存加一，用于发现同时修改。"
     )
@@ -86,6 +113,8 @@ class Declaration(models.Model):
     )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=HISTORY_EXCLUDED)
 
     class Meta:
         verbose_name = "绩效目标申报表"
@@ -153,6 +182,8 @@ class KeyTask(models.Model):
         validators=[MinValueValidator(0, "金额不能为负数。")],
     )
     expected_result = models.TextField("期望达到的目标", blank=True)
+
+    history = HistoricalRecords(excluded_fields=HISTORY_EXCLUDED)
 
     class Meta:
         verbose_name = "年度重点工作任务"

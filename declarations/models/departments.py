@@ -2,6 +2,9 @@
 
 from django.db import models
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from declarations.history import HISTORY_EXCLUDED
 
 
 class SupervisingDivision(models.Model):
@@ -41,6 +44,8 @@ class Department(models.Model):
         blank=True,
         related_name="departments",
     )
+
+    history = HistoricalRecords(excluded_fields=HISTORY_EXCLUDED)
 
     class Meta:
         verbose_name = "部门（单位）"

@@ -41,6 +41,14 @@ class DeclarationDraft(models.Model):
         blank=True,
         related_name="+",
     )
+    adjusts = models.ForeignKey(
+        "declarations.Declaration",
+        verbose_name="调整的已通过申报表",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     title = models.CharField("标题", max_length=200, blank=True)
     data = models.JSONField("填报内容", default=dict, blank=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)

@@ -2,6 +2,9 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from simple_history.models import HistoricalRecords
+
+from declarations.history import HISTORY_EXCLUDED
 
 
 class Project(models.Model):
@@ -23,6 +26,8 @@ class Project(models.Model):
     fund_use = models.TextField("资金用途", blank=True)
     plan = models.TextField("实施计划", blank=True)
     expected_results = models.TextField("预期成效", blank=True)
+
+    history = HistoricalRecords(excluded_fields=HISTORY_EXCLUDED)
 
     class Meta:
         verbose_name = "项目"

@@ -40,8 +40,10 @@ class StepForm(forms.Form):
         kind: str,
         profile: LayoutProfile | None,
         declaration: Declaration | None = None,
+        adjusts: Declaration | None = None,
         **kwargs,
     ):
+        self.adjusts = adjusts
         self.department = department
         self.kind = kind
         self.profile = profile
@@ -74,6 +76,10 @@ class YearAndLayoutMixin:
         existing = Declaration.objects.filter(department=self.department, **lookup)
         if self.declaration is not None:
             existing = existing.exclude(pk=self.declaration.pk)
+        if self.adjusts is not None:
+            # An adjustment sits beside the approved version it adjusts, and beside earlier
+            # adjustments of it.
+            existing = existing.exclude(pk=self.adjusts.pk).exclude(adjusts=self.adjusts)
         return existing.exists()
 
 

@@ -90,6 +90,7 @@ class DeclarationWizard(NamedUrlWizardView):
             "kind": self.draft.kind,
             "profile": self.profile if step != self.steps.first else None,
             "declaration": self.draft.declaration,
+            "adjusts": self.draft.adjusts,
         }
         if step == "budget" and self.draft.declaration_id:
             kwargs["budget"] = Budget.objects.filter(declaration=self.draft.declaration).first()
@@ -152,6 +153,7 @@ class DeclarationWizard(NamedUrlWizardView):
                 by=self.request.user,
                 declaration=self.draft.declaration,
                 expected_version=self.storage.extra_data.get("version"),
+                adjusts=self.draft.adjusts,
             )
         except (EditConflict, PermissionDenied) as exc:
             return self.render(form_list[-1], save_errors=[str(exc)])
@@ -174,6 +176,16 @@ class DeclarationWizard(NamedUrlWizardView):
             profile_label=self._layout_label(),
             save_errors=kwargs.get("save_errors", []),
         )
+        declaration = self.draft.declaration
+        if declaration is not None and declaration.review_round:
+            latest = list(declaration.review_comments.filter(
+                review_round=declaration.review_round).select_related("author"))
+            context["review_comments"] = [c for c in latest if c.indicator_order is None]
+            by_order: dict[str, list] = {}
+            for comment in latest:
+                if comment.indicator_order is not None:
+                    by_order.setdefault(str(comment.indicator_order), []).append(comment)
+            context["comments_by_order"] = by_order
         if self.steps.current == "indicators":
             context["taxonomy"] = [
                 {"id": c.pk, "name": c.name, "parent": c.parent_id, "level": c.level}
@@ -194,6 +206,7 @@ class DeclarationWizard(NamedUrlWizardView):
                     by=self.request.user,
                     declaration=self.draft.declaration,
                     expected_version=self.storage.extra_data.get("version"),
+                    adjusts=self.draft.adjusts,
                 )
         return context
 

@@ -34,6 +34,7 @@ PROFILE = LayoutProfile(
     narratives=("annual_target",),
     required_narratives=("annual_target",),
     weight_total=Decimal(100),
+    level2_required=False,
 )
 
 

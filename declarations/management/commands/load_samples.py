@@ -54,7 +54,11 @@ class Command(BaseCommand):
         for account in data["accounts"]:
             user = User.objects.filter(username=account["username"]).first()
             if user is None:
-                user = User(username=account["username"], last_name=account.get("last_name", ""))
+                user = User(
+                    username=account["username"],
+                    last_name=account.get("last_name", ""),
+                    email=account.get("email", ""),
+                )
                 user.set_password(account["password"])
                 if account["role"] == "administrator":
                     user.is_staff = user.is_superuser = True

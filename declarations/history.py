@@ -1,0 +1,85 @@
+"""The change history of declarations (django-simple-history) read back for people.
+
+Models that make up a declaration carry ``HistoricalRecords``; a request's user is recorded by
+``HistoryRequestMiddleware``. ``timeline`` merges the records of a declaration and its parts
+with its status moves into one list, newest first, each with the fields that changed.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+HISTORY_EXCLUDED = ["updated_at", "created_at"]
+# Bookkeeping fields that change with every save and mean nothing to a reader.
+NOT_SHOWN = {"version", "review_round"}
+ACTIONS = {"+": "新增", "~": "修改", "-": "删除"}
+
+
+@dataclass
+class Entry:
+    at: datetime
+    who: str
+    what: str
+    changes: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+def _show(value) -> str:
+    if value is None or value == "":
+        return "（空）"
+    text = str(value)
+    return text if len(text) <= 60 else text[:60] + "…"
+
+
+def _describe(record, subject: str) -> Entry:
+    model = record.instance_type
+    changes = []
+    if record.history_type == "~" and record.prev_record is not None:
+        delta = record.diff_against(record.prev_record)
+        for change in delta.changes:
+            if change.field in NOT_SHOWN:
+                continue
+            label = str(model._meta.get_field(change.field).verbose_name)
+            changes.append((label, _show(change.old), _show(change.new)))
+        if not changes:
+            return None
+    return Entry(
+        at=record.history_date,
+        who=str(record.history_user or "系统"),
+        what=f"{ACTIONS[record.history_type]}{subject}",
+        changes=changes,
+    )
+
+
+def timeline(declaration, limit: int = 100) -> list[Entry]:
+    """Status moves and edits of ``declaration`` and its parts, newest first."""
+    from declarations.models import Budget, KeyTask, SpendingPlanPoint
+    from indicators.models import PerformanceIndicator
+
+    entries = [
+        Entry(at=c.at, who=str(c.by), what=_move_label(c), changes=[("意见", "", c.comment)]
+              if c.comment else [])
+        for c in declaration.status_changes.select_related("by")
+    ]
+    sources = [
+        (declaration.history.all(), lambda r: "申报表"),
+        (Budget.history.filter(declaration_id=declaration.pk), lambda r: "预算资金"),
+        (KeyTask.history.filter(declaration_id=declaration.pk),
+         lambda r: f"重点工作任务“{r.name}”"),
+        (SpendingPlanPoint.history.filter(declaration_id=declaration.pk),
+         lambda r: f"支出计划（{r.month}月底）"),
+        (PerformanceIndicator.history.filter(declaration_id=declaration.pk),
+         lambda r: f"指标 {r.order}“{r.name or r.target_text[:20]}”"),
+    ]
+    for records, subject in sources:
+        for record in records.select_related("history_user").order_by("-history_date")[:limit]:
+            entry = _describe(record, subject(record))
+            if entry is not None:
+                entries.append(entry)
+    entries.sort(key=lambda e: e.at, reverse=True)
+    return entries[:limit]
+
+
+def _move_label(change) -> str:
+    from declarations.workflow import MOVES
+
+    move = MOVES.get(change.action)
+    return move.label if move else change.action

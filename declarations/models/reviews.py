@@ -1,0 +1,94 @@
+"""The review trail: every status move with who, when and why, and reviewers' comments."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class Grade(models.TextChoices):
+    EXCELLENT = "excellent", "优"
+    GOOD = "good", "良"
+    FAIR = "fair", "中"
+    POOR = "poor", "差"
+
+
+class StatusChange(models.Model):
+    """One move of the workflow (提交、取消送审、退回、通过), written by ``workflow.perform``."""
+
+    declaration = models.ForeignKey(
+        "declarations.Declaration",
+        verbose_name="申报表",
+        on_delete=models.CASCADE,
+        related_name="status_changes",
+    )
+    action = models.CharField("操作", max_length=20)
+    from_status = models.CharField("原状态", max_length=20)
+    to_status = models.CharField("新状态", max_length=20)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="操作人", on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField("时间", default=timezone.now)
+    comment = models.TextField("意见", blank=True)
+
+    class Meta:
+        verbose_name = "状态变更"
+        verbose_name_plural = "状态变更"
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.declaration} {self.from_status}→{self.to_status}"
+
+
+class ReviewComment(models.Model):
+    """A reviewer's comment on the declaration or on one indicator, and the clerk's answer.
+
+    The indicator is also remembered by its order and name, because a comment must outlive an
+    indicator that the clerk rewrites or removes in answer to it.
+    """
+
+    declaration = models.ForeignKey(
+        "declarations.Declaration",
+        verbose_name="申报表",
+        on_delete=models.CASCADE,
+        related_name="review_comments",
+    )
+    indicator = models.ForeignKey(
+        "indicators.PerformanceIndicator",
+        verbose_name="绩效指标",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="review_comments",
+    )
+    indicator_order = models.PositiveIntegerField("指标序号", null=True, blank=True)
+    indicator_name = models.CharField("指标名称", max_length=300, blank=True)
+    review_round = models.PositiveIntegerField("审核轮次")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="审核人", on_delete=models.PROTECT, related_name="+"
+    )
+    text = models.TextField("审核意见")
+    created_at = models.DateTimeField("时间", default=timezone.now)
+    reply = models.TextField("申报人回复", blank=True)
+    replied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="回复人",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    replied_at = models.DateTimeField("回复时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "审核意见"
+        verbose_name_plural = "审核意见"
+        ordering = ["review_round", "indicator_order", "created_at", "pk"]
+
+    def __str__(self):
+        return self.text[:40]
+
+    @property
+    def target(self) -> str:
+        if self.indicator_order is None:
+            return "整体意见"
+        return f"指标 {self.indicator_order}：{self.indicator_name}"

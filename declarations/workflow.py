@@ -1,0 +1,178 @@
+"""The review workflow as data, and the one entry point that performs a move.
+
+``MOVES`` lists every allowed move: from which statuses, to which, and who may make it.
+``perform`` checks the permission and the preconditions, moves the status and records who,
+when, from, to and the comment, all in one transaction under a row lock, so two reviewers
+clicking at once make one move, not two. A move that is not allowed changes nothing and says
+why in Chinese.
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from declarations.models import Declaration, ReviewComment, StatusChange, User
+from declarations.models.declarations import Status
+from declarations.roles import is_declarant, is_reviewer
+
+DECLARANT, REVIEWER = "declarant", "reviewer"
+
+
+@dataclass(frozen=True)
+class Move:
+    action: str
+    label: str
+    sources: tuple[str, ...]
+    target: str
+    role: str
+    comment_required: bool = False
+
+
+MOVES = {
+    move.action: move
+    for move in (
+        Move("submit", "提交审核", (Status.DRAFT, Status.RETURNED), Status.SUBMITTED, DECLARANT),
+        Move("withdraw", "取消送审", (Status.SUBMITTED,), Status.DRAFT, DECLARANT),
+        Move("return", "退回修改", (Status.SUBMITTED,), Status.RETURNED, REVIEWER,
+             comment_required=True),
+        Move("approve", "审核通过", (Status.SUBMITTED,), Status.APPROVED, REVIEWER),
+    )
+}
+
+
+def may(user: User, declaration: Declaration, move: Move) -> tuple[bool, str]:
+    """Whether ``user`` may make ``move`` on ``declaration`` by role and scope (not status)."""
+    if move.role == DECLARANT:
+        if is_declarant(user) and user.department_id == declaration.department_id:
+            return True, ""
+        return False, f"只有本单位的申报人可以{move.label}。"
+    if is_reviewer(user) and (
+        declaration.department.supervising_division_id == user.division_id
+    ):
+        return True, ""
+    return False, f"只有负责该单位的财政审核人员可以{move.label}。"
+
+
+def reviewer_has_acted(declaration: Declaration) -> bool:
+    return ReviewComment.objects.filter(
+        declaration=declaration, review_round=declaration.review_round
+    ).exists()
+
+
+def available_moves(user: User, declaration: Declaration) -> list[Move]:
+    """The moves to offer as buttons: allowed for the user and possible from this status."""
+    moves = []
+    for move in MOVES.values():
+        if declaration.status in move.sources and may(user, declaration, move)[0]:
+            if move.action == "withdraw" and reviewer_has_acted(declaration):
+                continue
+            moves.append(move)
+    return moves
+
+
+@transaction.atomic
+def perform(
+    declaration: Declaration, action: str, *, by: User, comment: str = "", grade: str = ""
+) -> Declaration:
+    """Make the move ``action``; raise PermissionDenied or ValidationError and change nothing
+    when it is not allowed."""
+    from declarations.notifications import notify_move
+    from indicators.rules import errors_for
+
+    move = MOVES.get(action)
+    if move is None:
+        raise ValidationError("未知的操作。")
+    # Lock the row: a second reviewer's click waits here and then finds the status moved on.
+    declaration = (
+        Declaration.objects.select_for_update()
+        .select_related("department")
+        .get(pk=declaration.pk)
+    )
+    allowed, reason = may(by, declaration, move)
+    if not allowed:
+        raise PermissionDenied(reason)
+    if declaration.status not in move.sources:
+        raise ValidationError(
+            f"该申报表当前为“{declaration.get_status_display()}”，不能{move.label}。"
+        )
+    comment = comment.strip()
+    if move.comment_required and not comment and not reviewer_has_acted(declaration):
+        raise ValidationError(f"{move.label}时请填写意见，说明需要修改的内容。")
+    if move.action == "submit":
+        errors = errors_for(declaration)
+        if errors:
+            raise ValidationError(["申报表还有需要修改的内容，暂不能提交：", *errors])
+    if move.action == "withdraw" and reviewer_has_acted(declaration):
+        raise ValidationError("审核人员已开始审核，不能取消送审。")
+    if grade and move.action != "approve":
+        raise ValidationError("只有审核通过时才能评级。")
+
+    now = timezone.now()
+    change = StatusChange(
+        declaration=declaration, action=move.action, from_status=declaration.status,
+        to_status=move.target, by=by, at=now, comment=comment,
+    )
+    declaration.status = move.target
+    declaration.version += 1
+    if move.action == "submit":
+        declaration.review_round += 1
+        declaration.submitted_at = now
+    elif move.action == "withdraw":
+        declaration.submitted_at = None
+    else:
+        declaration.reviewed_at, declaration.reviewed_by = now, by
+        declaration.grade = grade if move.action == "approve" else ""
+    declaration.full_clean()
+    declaration.save()
+    change.save()
+    transaction.on_commit(lambda: notify_move(change))
+    return declaration
+
+
+@transaction.atomic
+def add_comments(declaration: Declaration, *, by: User, overall: str,
+                 per_indicator: dict[int, str]) -> list[ReviewComment]:
+    """Record a reviewer's comments on a submitted declaration (the whole and per indicator)."""
+    declaration = Declaration.objects.select_for_update().get(pk=declaration.pk)
+    allowed, reason = may(by, declaration, MOVES["return"])
+    if not allowed:
+        raise PermissionDenied(reason)
+    if declaration.status != Status.SUBMITTED:
+        raise ValidationError(f"该申报表当前为“{declaration.get_status_display()}”，不能填写审核意见。")
+    indicators = {i.pk: i for i in declaration.indicators.all()}
+    comments = []
+    if overall.strip():
+        comments.append(ReviewComment(declaration=declaration, author=by, text=overall.strip(),
+                                      review_round=declaration.review_round))
+    for pk, text in per_indicator.items():
+        if not text.strip():
+            continue
+        indicator = indicators.get(pk)
+        if indicator is None:
+            raise ValidationError("意见所针对的指标不属于该申报表。")
+        comments.append(ReviewComment(
+            declaration=declaration, indicator=indicator, indicator_order=indicator.order,
+            indicator_name=indicator.name or indicator.target_text[:100], author=by,
+            text=text.strip(), review_round=declaration.review_round,
+        ))
+    for comment in comments:
+        comment.full_clean()
+        comment.save()
+    return comments
+
+
+@transaction.atomic
+def reply_to_comment(comment: ReviewComment, *, by: User, text: str) -> ReviewComment:
+    """The clerk's answer to a reviewer's comment."""
+    comment = ReviewComment.objects.select_for_update().select_related(
+        "declaration"
+    ).get(pk=comment.pk)
+    if not (is_declarant(by) and by.department_id == comment.declaration.department_id):
+        raise PermissionDenied("只有本单位的申报人可以回复审核意见。")
+    if not text.strip():
+        raise ValidationError("回复内容不能为空。")
+    comment.reply, comment.replied_by, comment.replied_at = text.strip(), by, timezone.now()
+    comment.save()
+    return comment
