@@ -149,4 +149,3 @@ class KexieUserAdmin(UserAdmin):
     list_display = ["username", "last_name", "department", "division", "is_active"]
     list_filter = ["groups", "department", "division", "is_active"]
     fieldsets = UserAdmin.fieldsets + (("所属", {"fields": ["department", "division"]}),)
-

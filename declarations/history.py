@@ -29,11 +29,11 @@ def _show(value) -> str:
     return text if len(text) <= 60 else text[:60] + "…"
 
 
-def _describe(record, subject: str) -> Entry:
+def _describe(record, previous, subject: str) -> Entry | None:
     model = record.instance_type
     changes = []
-    if record.history_type == "~" and record.prev_record is not None:
-        delta = record.diff_against(record.prev_record)
+    if record.history_type == "~" and previous is not None:
+        delta = record.diff_against(previous)
         for change in delta.changes:
             if change.field in NOT_SHOWN:
                 continue
@@ -55,23 +55,37 @@ def timeline(declaration, limit: int = 100) -> list[Entry]:
     from indicators.models import PerformanceIndicator
 
     entries = [
-        Entry(at=c.at, who=str(c.by), what=_move_label(c), changes=[("意见", "", c.comment)]
-              if c.comment else [])
+        Entry(
+            at=c.at,
+            who=str(c.by),
+            what=_move_label(c),
+            changes=[("意见", "", c.comment)] if c.comment else [],
+        )
         for c in declaration.status_changes.select_related("by")
     ]
     sources = [
         (declaration.history.all(), lambda r: "申报表"),
         (Budget.history.filter(declaration_id=declaration.pk), lambda r: "预算资金"),
-        (KeyTask.history.filter(declaration_id=declaration.pk),
-         lambda r: f"重点工作任务“{r.name}”"),
-        (SpendingPlanPoint.history.filter(declaration_id=declaration.pk),
-         lambda r: f"支出计划（{r.month}月底）"),
-        (PerformanceIndicator.history.filter(declaration_id=declaration.pk),
-         lambda r: f"指标 {r.order}“{r.name or r.target_text[:20]}”"),
+        (
+            KeyTask.history.filter(declaration_id=declaration.pk),
+            lambda r: f"重点工作任务“{r.name}”",
+        ),
+        (
+            SpendingPlanPoint.history.filter(declaration_id=declaration.pk),
+            lambda r: f"支出计划（{r.month}月底）",
+        ),
+        (
+            PerformanceIndicator.history.filter(declaration_id=declaration.pk),
+            lambda r: f"指标 {r.order}“{r.name or r.target_text[:20]}”",
+        ),
     ]
     for records, subject in sources:
-        for record in records.select_related("history_user").order_by("-history_date")[:limit]:
-            entry = _describe(record, subject(record))
+        # Pair each record with the one before it in Python: ``prev_record`` would cost a
+        # query per record, and a declaration has many indicators.
+        previous: dict[int, object] = {}
+        for record in records.select_related("history_user").order_by("history_date", "history_id"):
+            entry = _describe(record, previous.get(record.id), subject(record))
+            previous[record.id] = record
             if entry is not None:
                 entries.append(entry)
     entries.sort(key=lambda e: e.at, reverse=True)

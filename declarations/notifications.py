@@ -14,15 +14,19 @@ def _recipients_for(change: StatusChange) -> list[str]:
     declaration = change.declaration
     if change.action == "submit":
         division = declaration.department.supervising_division_id
-        users = User.objects.filter(division_id=division, groups__name=REVIEWER_GROUP,
-                                    is_active=True) if division else User.objects.none()
+        users = (
+            User.objects.filter(division_id=division, groups__name=REVIEWER_GROUP, is_active=True)
+            if division
+            else User.objects.none()
+        )
     elif change.action in ("return", "approve"):
         submitters = declaration.status_changes.filter(action="submit").values("by")
         users = User.objects.filter(pk__in=submitters) | User.objects.filter(
             pk=declaration.created_by_id
         )
-        users = users.filter(department_id=declaration.department_id,
-                             groups__name=STAFF_GROUP, is_active=True)
+        users = users.filter(
+            department_id=declaration.department_id, groups__name=STAFF_GROUP, is_active=True
+        )
     else:
         return []
     return sorted({u.email for u in users.distinct() if u.email})
@@ -48,5 +52,9 @@ def notify_move(change: StatusChange) -> int:
 
 
 def _verb(change: StatusChange) -> str:
-    return {"submit": "已提交审核", "withdraw": "已取消送审", "return": "已退回修改",
-            "approve": "已审核通过"}[change.action]
+    return {
+        "submit": "已提交审核",
+        "withdraw": "已取消送审",
+        "return": "已退回修改",
+        "approve": "已审核通过",
+    }[change.action]

@@ -48,8 +48,13 @@ def move(request, pk: int, action: str):
     if action not in MOVES:
         raise Http404("未知的操作。")
     try:
-        perform(declaration, action, by=request.user, comment=request.POST.get("comment", ""),
-                grade=request.POST.get("grade", ""))
+        perform(
+            declaration,
+            action,
+            by=request.user,
+            comment=request.POST.get("comment", ""),
+            grade=request.POST.get("grade", ""),
+        )
     except ValidationError as exc:
         _report(request, exc)
     else:
@@ -58,11 +63,17 @@ def move(request, pk: int, action: str):
 
 
 class ReviewForm(forms.Form):
-    comment = forms.CharField(label="整体意见", required=False,
-                              widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}))
-    grade = forms.ChoiceField(label="评级（通过时）", required=False,
-                              choices=[("", "不评级"), *Grade.choices],
-                              widget=forms.Select(attrs={"class": "form-select"}))
+    comment = forms.CharField(
+        label="整体意见",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+    )
+    grade = forms.ChoiceField(
+        label="评级（通过时）",
+        required=False,
+        choices=[("", "不评级"), *Grade.choices],
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
 
 
 @login_required
@@ -77,12 +88,20 @@ def review(request, pk: int):
         per_indicator = {i.pk: request.POST.get(f"indicator-{i.pk}", "") for i in indicators}
         try:
             with transaction.atomic():
-                added = add_comments(declaration, by=request.user,
-                                     overall=form.cleaned_data["comment"] if action == "comment"
-                                     else "", per_indicator=per_indicator)
+                added = add_comments(
+                    declaration,
+                    by=request.user,
+                    overall=form.cleaned_data["comment"] if action == "comment" else "",
+                    per_indicator=per_indicator,
+                )
                 if action in ("return", "approve"):
-                    perform(declaration, action, by=request.user,
-                            comment=form.cleaned_data["comment"], grade=form.cleaned_data["grade"])
+                    perform(
+                        declaration,
+                        action,
+                        by=request.user,
+                        comment=form.cleaned_data["comment"],
+                        grade=form.cleaned_data["grade"],
+                    )
         except ValidationError as exc:
             _report(request, exc)
         else:
@@ -92,16 +111,20 @@ def review(request, pk: int):
             messages.success(request, f"已保存 {len(added)} 条意见。")
             return redirect("declaration_review", pk=pk)
     comments = declaration.review_comments.select_related("author", "replied_by")
-    return render(request, "declarations/review.html", {
-        "declaration": declaration,
-        "table": mark_safe(render_html(build_grid(declaration))),  # noqa: S308 - escaped
-        "checklist": checklist(declaration),
-        "indicators": indicators,
-        "form": form,
-        "values": request.POST,
-        "comments": comments,
-        "can_decide": declaration.status == Status.SUBMITTED,
-    })
+    return render(
+        request,
+        "declarations/review.html",
+        {
+            "declaration": declaration,
+            "table": mark_safe(render_html(build_grid(declaration))),  # noqa: S308 - escaped
+            "checklist": checklist(declaration),
+            "indicators": indicators,
+            "form": form,
+            "values": request.POST,
+            "comments": comments,
+            "can_decide": declaration.status == Status.SUBMITTED,
+        },
+    )
 
 
 @login_required
@@ -121,23 +144,37 @@ def reply(request, comment_pk: int):
 
 
 class QueueFilterForm(forms.Form):
-    fiscal_year = forms.IntegerField(label="预算年度", required=False, min_value=2000,
-                                     max_value=2100,
-                                     error_messages={"invalid": "年度请填写四位数字。"})
-    department = forms.ModelChoiceField(label="单位", queryset=Department.objects.none(),
-                                        required=False, empty_label="全部单位")
-    kind = forms.ChoiceField(label="类型", required=False, choices=[("", "全部类型"), *Kind.choices])
-    status = forms.ChoiceField(label="状态", required=False,
-                               choices=[("", "全部状态"), *Status.choices])
-    sort = forms.ChoiceField(label="排序", required=False, choices=[
-        ("submitted", "提交时间（早→晚）"), ("-submitted", "提交时间（晚→早）")])
+    fiscal_year = forms.IntegerField(
+        label="预算年度",
+        required=False,
+        min_value=2000,
+        max_value=2100,
+        error_messages={"invalid": "年度请填写四位数字。"},
+    )
+    department = forms.ModelChoiceField(
+        label="单位", queryset=Department.objects.none(), required=False, empty_label="全部单位"
+    )
+    kind = forms.ChoiceField(
+        label="类型", required=False, choices=[("", "全部类型"), *Kind.choices]
+    )
+    status = forms.ChoiceField(
+        label="状态", required=False, choices=[("", "全部状态"), *Status.choices]
+    )
+    sort = forms.ChoiceField(
+        label="排序",
+        required=False,
+        choices=[("submitted", "提交时间（早→晚）"), ("-submitted", "提交时间（晚→早）")],
+    )
 
     def __init__(self, *args, departments, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["department"].queryset = departments
         for field in self.fields.values():
-            field.widget.attrs["class"] = "form-select form-select-sm" if isinstance(
-                field.widget, forms.Select) else "form-control form-control-sm"
+            field.widget.attrs["class"] = (
+                "form-select form-select-sm"
+                if isinstance(field.widget, forms.Select)
+                else "form-control form-control-sm"
+            )
 
 
 @login_required
@@ -148,13 +185,18 @@ def queue(request):
     data = request.GET.copy()
     if "status" not in data:
         data["status"] = Status.SUBMITTED
-    form = QueueFilterForm(data, departments=Department.objects.filter(
-        pk__in=scope.values("department")))
+    form = QueueFilterForm(
+        data, departments=Department.objects.filter(pk__in=scope.values("department"))
+    )
     chosen = scope
     if form.is_valid():
         cleaned = form.cleaned_data
-        for name, lookup in (("fiscal_year", "fiscal_year"), ("department", "department"),
-                             ("kind", "kind"), ("status", "status")):
+        for name, lookup in (
+            ("fiscal_year", "fiscal_year"),
+            ("department", "department"),
+            ("kind", "kind"),
+            ("status", "status"),
+        ):
             if cleaned.get(name):
                 chosen = chosen.filter(**{lookup: cleaned[name]})
         order = "-submitted_at" if cleaned.get("sort") == "-submitted" else "submitted_at"
@@ -166,17 +208,25 @@ def queue(request):
         archive = SpooledTemporaryFile(max_size=32 * 1024 * 1024)
         write_zip(with_export_data(chosen), fmt, archive)
         archive.seek(0)
-        return FileResponse(archive, as_attachment=True, content_type="application/zip",
-                            filename=safe_filename(f"审核队列_{fmt}", "zip"))
+        return FileResponse(
+            archive,
+            as_attachment=True,
+            content_type="application/zip",
+            filename=safe_filename(f"审核队列_{fmt}", "zip"),
+        )
     counts = dict(scope.values_list("status").annotate(n=Count("pk")))
     query = data.copy()
     query.pop("download", None)
-    return render(request, "declarations/queue.html", {
-        "form": form,
-        "declarations": chosen.select_related("department", "project"),
-        "counts": [(value, label, counts.get(value, 0)) for value, label in Status.choices],
-        "query": query.urlencode(),
-    })
+    return render(
+        request,
+        "declarations/queue.html",
+        {
+            "form": form,
+            "declarations": chosen.select_related("department", "project"),
+            "counts": [(value, label, counts.get(value, 0)) for value, label in Status.choices],
+            "query": query.urlencode(),
+        },
+    )
 
 
 @login_required
@@ -188,8 +238,11 @@ def adjust(request, pk: int):
     if declaration.status != Status.APPROVED:
         raise PermissionDenied("只有审核通过的申报表才能发起调整；其他状态请直接修改。")
     draft = DeclarationDraft.objects.create(
-        owner=request.user, department=declaration.department, kind=declaration.kind,
-        adjusts=declaration, title=f"调整：{declaration.fiscal_year}年 {declaration.subject}",
+        owner=request.user,
+        department=declaration.department,
+        kind=declaration.kind,
+        adjusts=declaration,
+        title=f"调整：{declaration.fiscal_year}年 {declaration.subject}",
         data=draft_data(declaration, fiscal_year=declaration.fiscal_year, editing=False),
     )
     messages.info(request, "已按审核通过的版本创建调整草稿；保存后作为新版本重新送审。")
@@ -203,6 +256,12 @@ def compare_versions(request, pk: int, other_pk: int):
     if other not in version_chain(declaration):
         raise Http404("这两张申报表不是同一申报的不同版本。")
     old, new = sorted([declaration, other], key=lambda d: (d.created_at, d.pk))
-    return render(request, "declarations/compare.html", {
-        "old": old, "new": new, "comparison": compare(old, new),
-    })
+    return render(
+        request,
+        "declarations/compare.html",
+        {
+            "old": old,
+            "new": new,
+            "comparison": compare(old, new),
+        },
+    )

@@ -126,8 +126,9 @@ def save_declaration(
         project.save()
 
     if declaration is None:
-        declaration = Declaration(department=department, kind=data.kind, created_by=by,
-                                  adjusts=adjusts)
+        declaration = Declaration(
+            department=department, kind=data.kind, created_by=by, adjusts=adjusts
+        )
     else:
         declaration.version += 1
     declaration.project = project

@@ -15,9 +15,7 @@ def version_chain(declaration: Declaration) -> list[Declaration]:
         root = root.adjusts
     chain, frontier = [root], [root]
     while frontier:
-        children = list(
-            Declaration.objects.filter(adjusts__in=frontier).select_related("project")
-        )
+        children = list(Declaration.objects.filter(adjusts__in=frontier).select_related("project"))
         chain.extend(children)
         frontier = children
     return sorted(chain, key=lambda d: (d.created_at, d.pk))
@@ -38,9 +36,15 @@ class Comparison:
 
 
 INDICATOR_FIELDS = (
-    ("level1", "一级指标"), ("level2", "二级指标"), ("weight", "权重"), ("kind", "指标属性"),
-    ("value", "指标值"), ("period", "实施周期指标值"), ("description", "指标内容"),
-    ("basis", "设定依据"), ("scoring_rule", "评（扣）分标准"),
+    ("level1", "一级指标"),
+    ("level2", "二级指标"),
+    ("weight", "权重"),
+    ("kind", "指标属性"),
+    ("value", "指标值"),
+    ("period", "实施周期指标值"),
+    ("description", "指标内容"),
+    ("basis", "设定依据"),
+    ("scoring_rule", "评（扣）分标准"),
 )
 TEXT_FIELDS = ("overall_target", "annual_target", "sub_targets", "safeguards", "other_tasks")
 
@@ -51,10 +55,12 @@ def _indicator_view(indicator) -> dict[str, str]:
         "level2": indicator.level2.name if indicator.level2_id else "",
         "weight": format(indicator.weight.normalize(), "f") if indicator.weight is not None else "",
         "kind": indicator.get_kind_display(),
-        "value": format_value(indicator.operator, indicator.target_value, indicator.unit,
-                              indicator.target_text),
-        "period": format_value(indicator.operator, indicator.period_value, indicator.unit,
-                               indicator.period_text),
+        "value": format_value(
+            indicator.operator, indicator.target_value, indicator.unit, indicator.target_text
+        ),
+        "period": format_value(
+            indicator.operator, indicator.period_value, indicator.unit, indicator.period_text
+        ),
         "description": indicator.description,
         "basis": indicator.basis,
         "scoring_rule": indicator.scoring_rule,
@@ -72,11 +78,19 @@ def compare(old: Declaration, new: Declaration) -> Comparison:
         after = getattr(new_budget, name, None) if new_budget else None
         if before != after:
             label = str(Budget._meta.get_field(name).verbose_name).replace("（元）", "")
-            budget.append((f"{label}（{unit.label}）", format_amount(before, unit),
-                           format_amount(after, unit)))
+            budget.append(
+                (
+                    f"{label}（{unit.label}）",
+                    format_amount(before, unit),
+                    format_amount(after, unit),
+                )
+            )
     texts = [
-        (str(Declaration._meta.get_field(name).verbose_name), getattr(old, name),
-         getattr(new, name))
+        (
+            str(Declaration._meta.get_field(name).verbose_name),
+            getattr(old, name),
+            getattr(new, name),
+        )
         for name in TEXT_FIELDS
         if getattr(old, name) != getattr(new, name)
     ]
@@ -87,16 +101,25 @@ def compare(old: Declaration, new: Declaration) -> Comparison:
     for indicator in new_rows:
         match = next((o for o in unmatched_old if o.name and o.name == indicator.name), None)
         if match is None:
-            match = next((o for o in unmatched_old if o.order == indicator.order
-                          and not o.name and not indicator.name), None)
+            match = next(
+                (
+                    o
+                    for o in unmatched_old
+                    if o.order == indicator.order and not o.name and not indicator.name
+                ),
+                None,
+            )
         label = indicator.name or indicator.target_text[:30]
         if match is None:
             changes.append(IndicatorChange(label, "added"))
             continue
         unmatched_old.remove(match)
         before, after = _indicator_view(match), _indicator_view(indicator)
-        diffs = [(title, before[key], after[key]) for key, title in INDICATOR_FIELDS
-                 if before[key] != after[key]]
+        diffs = [
+            (title, before[key], after[key])
+            for key, title in INDICATOR_FIELDS
+            if before[key] != after[key]
+        ]
         if diffs:
             changes.append(IndicatorChange(label, "changed", diffs))
     changes.extend(IndicatorChange(o.name or o.target_text[:30], "removed") for o in unmatched_old)

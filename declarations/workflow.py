@@ -35,8 +35,14 @@ MOVES = {
     for move in (
         Move("submit", "提交审核", (Status.DRAFT, Status.RETURNED), Status.SUBMITTED, DECLARANT),
         Move("withdraw", "取消送审", (Status.SUBMITTED,), Status.DRAFT, DECLARANT),
-        Move("return", "退回修改", (Status.SUBMITTED,), Status.RETURNED, REVIEWER,
-             comment_required=True),
+        Move(
+            "return",
+            "退回修改",
+            (Status.SUBMITTED,),
+            Status.RETURNED,
+            REVIEWER,
+            comment_required=True,
+        ),
         Move("approve", "审核通过", (Status.SUBMITTED,), Status.APPROVED, REVIEWER),
     )
 }
@@ -48,9 +54,7 @@ def may(user: User, declaration: Declaration, move: Move) -> tuple[bool, str]:
         if is_declarant(user) and user.department_id == declaration.department_id:
             return True, ""
         return False, f"只有本单位的申报人可以{move.label}。"
-    if is_reviewer(user) and (
-        declaration.department.supervising_division_id == user.division_id
-    ):
+    if is_reviewer(user) and (declaration.department.supervising_division_id == user.division_id):
         return True, ""
     return False, f"只有负责该单位的财政审核人员可以{move.label}。"
 
@@ -86,9 +90,7 @@ def perform(
         raise ValidationError("未知的操作。")
     # Lock the row: a second reviewer's click waits here and then finds the status moved on.
     declaration = (
-        Declaration.objects.select_for_update()
-        .select_related("department")
-        .get(pk=declaration.pk)
+        Declaration.objects.select_for_update().select_related("department").get(pk=declaration.pk)
     )
     allowed, reason = may(by, declaration, move)
     if not allowed:
@@ -111,8 +113,13 @@ def perform(
 
     now = timezone.now()
     change = StatusChange(
-        declaration=declaration, action=move.action, from_status=declaration.status,
-        to_status=move.target, by=by, at=now, comment=comment,
+        declaration=declaration,
+        action=move.action,
+        from_status=declaration.status,
+        to_status=move.target,
+        by=by,
+        at=now,
+        comment=comment,
     )
     declaration.status = move.target
     declaration.version += 1
@@ -132,31 +139,46 @@ def perform(
 
 
 @transaction.atomic
-def add_comments(declaration: Declaration, *, by: User, overall: str,
-                 per_indicator: dict[int, str]) -> list[ReviewComment]:
+def add_comments(
+    declaration: Declaration, *, by: User, overall: str, per_indicator: dict[int, str]
+) -> list[ReviewComment]:
     """Record a reviewer's comments on a submitted declaration (the whole and per indicator)."""
     declaration = Declaration.objects.select_for_update().get(pk=declaration.pk)
     allowed, reason = may(by, declaration, MOVES["return"])
     if not allowed:
         raise PermissionDenied(reason)
     if declaration.status != Status.SUBMITTED:
-        raise ValidationError(f"该申报表当前为“{declaration.get_status_display()}”，不能填写审核意见。")
+        raise ValidationError(
+            f"该申报表当前为“{declaration.get_status_display()}”，不能填写审核意见。"
+        )
     indicators = {i.pk: i for i in declaration.indicators.all()}
     comments = []
     if overall.strip():
-        comments.append(ReviewComment(declaration=declaration, author=by, text=overall.strip(),
-                                      review_round=declaration.review_round))
+        comments.append(
+            ReviewComment(
+                declaration=declaration,
+                author=by,
+                text=overall.strip(),
+                review_round=declaration.review_round,
+            )
+        )
     for pk, text in per_indicator.items():
         if not text.strip():
             continue
         indicator = indicators.get(pk)
         if indicator is None:
             raise ValidationError("意见所针对的指标不属于该申报表。")
-        comments.append(ReviewComment(
-            declaration=declaration, indicator=indicator, indicator_order=indicator.order,
-            indicator_name=indicator.name or indicator.target_text[:100], author=by,
-            text=text.strip(), review_round=declaration.review_round,
-        ))
+        comments.append(
+            ReviewComment(
+                declaration=declaration,
+                indicator=indicator,
+                indicator_order=indicator.order,
+                indicator_name=indicator.name or indicator.target_text[:100],
+                author=by,
+                text=text.strip(),
+                review_round=declaration.review_round,
+            )
+        )
     for comment in comments:
         comment.full_clean()
         comment.save()
@@ -166,9 +188,9 @@ def add_comments(declaration: Declaration, *, by: User, overall: str,
 @transaction.atomic
 def reply_to_comment(comment: ReviewComment, *, by: User, text: str) -> ReviewComment:
     """The clerk's answer to a reviewer's comment."""
-    comment = ReviewComment.objects.select_for_update().select_related(
-        "declaration"
-    ).get(pk=comment.pk)
+    comment = (
+        ReviewComment.objects.select_for_update().select_related("declaration").get(pk=comment.pk)
+    )
     if not (is_declarant(by) and by.department_id == comment.declaration.department_id):
         raise PermissionDenied("只有本单位的申报人可以回复审核意见。")
     if not text.strip():

@@ -36,10 +36,12 @@ def start(request, kind: str):
 
 
 def _own_declaration(request, pk: int):
+    # Out of sight is a 404 for everyone; in sight but not theirs to fill is a 403.
+    declaration = get_object_or_404(declarations_visible_to(request.user), pk=pk)
     _require_declarant(request.user)
-    return get_object_or_404(
-        declarations_visible_to(request.user).filter(department=request.user.department), pk=pk
-    )
+    if declaration.department_id != request.user.department_id:
+        raise Http404
+    return declaration
 
 
 @login_required

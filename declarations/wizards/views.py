@@ -178,8 +178,11 @@ class DeclarationWizard(NamedUrlWizardView):
         )
         declaration = self.draft.declaration
         if declaration is not None and declaration.review_round:
-            latest = list(declaration.review_comments.filter(
-                review_round=declaration.review_round).select_related("author"))
+            latest = list(
+                declaration.review_comments.filter(
+                    review_round=declaration.review_round
+                ).select_related("author")
+            )
             context["review_comments"] = [c for c in latest if c.indicator_order is None]
             by_order: dict[str, list] = {}
             for comment in latest:

@@ -339,17 +339,31 @@ def test_reviewers_cannot_start_a_wizard(client):
 def test_spending_plan_must_not_fall_and_end_at_100(client):
     user = User.objects.get(username="shunping")
     wizard = Wizard.start(client, user)
-    assert wizard.post("basic", {"project_name": "科普培训", "fiscal_year": "2026",
-                                 "layout": "hb_county"}).status_code == 302
-    plan = formset("budget-plan", [
-        {"month": "3", "percent": "30"}, {"month": "6", "percent": "20"},
-        {"month": "10", "percent": "80"}, {"month": "12", "percent": "90"},
-    ], initial=4)
+    assert (
+        wizard.post(
+            "basic", {"project_name": "科普培训", "fiscal_year": "2026", "layout": "hb_county"}
+        ).status_code
+        == 302
+    )
+    plan = formset(
+        "budget-plan",
+        [
+            {"month": "3", "percent": "30"},
+            {"month": "6", "percent": "20"},
+            {"month": "10", "percent": "80"},
+            {"month": "12", "percent": "90"},
+        ],
+        initial=4,
+    )
     before = row_counts()
     response = wizard.post("budget", {"total": "37500", "fiscal_appropriation": "37500", **plan})
     assert "累计支出比例不能下降：3月底为 30%，6月底却为 20%。" in errors(response)
     assert "支出计划最后一个节点（12月底）应达到 100%，目前为 90%。" in errors(response)
     assert row_counts() == before
     plan.update({"budget-plan-1-percent": "50", "budget-plan-3-percent": "100"})
-    assert wizard.post("budget", {"total": "37500", "fiscal_appropriation": "37500",
-                                  **plan}).status_code == 302
+    assert (
+        wizard.post(
+            "budget", {"total": "37500", "fiscal_appropriation": "37500", **plan}
+        ).status_code
+        == 302
+    )
