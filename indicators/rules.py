@@ -129,9 +129,9 @@ def cost_mismatches(declaration: Declaration) -> list[str]:
         if not is_cost or factor is None or indicator.target_value is None:
             continue
         amount = indicator.target_value * factor
-        if indicator.operator in ("", "=") and amount != budget.total or (
-            indicator.operator in ("≤", "<") and amount < budget.total
-        ):
+        exact = indicator.operator in ("", "=")
+        capped = indicator.operator in ("≤", "<")
+        if (exact and amount != budget.total) or (capped and amount < budget.total):
             shown = format_amount(budget.total, declaration.money_unit)
             found.append(
                 f"成本指标“{_label(indicator)}”为 {plain_decimal(indicator.target_value)}"
@@ -153,7 +153,9 @@ def warnings_for(declaration: Declaration) -> list[str]:
     warnings.extend(vague_targets(declaration))
     for indicator in indicators:
         if indicator.kind == "qualitative" and indicator.target_value is not None:
-            warnings.append(f"指标“{_label(indicator)}”标为定性指标却填写了数值：建议改为定量指标。")
+            warnings.append(
+                f"指标“{_label(indicator)}”标为定性指标却填写了数值：建议改为定量指标。"
+            )
     warnings.extend(cost_mismatches(declaration))
     return warnings
 
@@ -183,12 +185,24 @@ def checklist(declaration: Declaration) -> list[Check]:
     costs = cost_mismatches(declaration)
     target = profile.weight_total
     return [
-        Check("完整性", "表样要求的内容已填写，预算各分项与总额一致", not other_errors,
-              tuple(other_errors)),
-        Check("完整性", f"指标权重合计{'为 ' + plain_decimal(target) if target else ''}",
-              not weight_errors, tuple(weight_errors)),
-        Check("相关性", "设有产出、效益、满意度指标", not missing,
-              tuple(f"缺少{name}。" for name in missing)),
+        Check(
+            "完整性",
+            "表样要求的内容已填写，预算各分项与总额一致",
+            not other_errors,
+            tuple(other_errors),
+        ),
+        Check(
+            "完整性",
+            f"指标权重合计{'为 ' + plain_decimal(target) if target else ''}",
+            not weight_errors,
+            tuple(weight_errors),
+        ),
+        Check(
+            "相关性",
+            "设有产出、效益、满意度指标",
+            not missing,
+            tuple(f"缺少{name}。" for name in missing),
+        ),
         Check("适当性", "成本指标与预算一致", not costs, tuple(costs)),
         Check("可行性", "指标目标可衡量（没有无基准的“提升”类目标）", not vague, tuple(vague)),
         Check("可行性", "资金支出计划累计达到 100%", not plan_errors, tuple(plan_errors)),
