@@ -52,26 +52,7 @@ DEPARTMENT_FIELDS = (
     "address",
     "functions",
 )
-PROJECT_FIELDS = (
-    "code",
-    "period_start",
-    "period_end",
-    "overview",
-    "legal_basis",
-    "funding_source",
-    "content",
-    "funding_arrangement",
-    "fund_use",
-    "plan",
-    "expected_results",
-)
-DECLARATION_TEXT_FIELDS = (
-    "overall_target",
-    "annual_target",
-    "sub_targets",
-    "safeguards",
-    "other_tasks",
-)
+PROJECT_FIELDS = ("code", "period_start", "period_end", *Project.NARRATIVE_FIELDS)
 
 
 @dataclass
@@ -154,7 +135,7 @@ def _load_declaration(department: Department, entry: dict, report: LoadReport) -
                 "kind": entry["kind"],
                 "layout": entry["layout"],
                 "money_unit": unit,
-                **{name: entry.get(name, "") for name in DECLARATION_TEXT_FIELDS},
+                **{name: entry.get(name, "") for name in Declaration.TARGET_FIELDS},
             },
         )
         report.changed_rows += changed

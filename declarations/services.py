@@ -24,23 +24,6 @@ from declarations.models import (
 from declarations.models.declarations import Kind
 from indicators.models import PerformanceIndicator
 
-PROJECT_TEXT_FIELDS = (
-    "overview",
-    "legal_basis",
-    "funding_source",
-    "content",
-    "funding_arrangement",
-    "fund_use",
-    "plan",
-    "expected_results",
-)
-DECLARATION_TEXT_FIELDS = (
-    "overall_target",
-    "annual_target",
-    "sub_targets",
-    "safeguards",
-    "other_tasks",
-)
 DEPARTMENT_FIELDS = ("head", "phone", "address", "functions")
 INDICATOR_FIELDS = (
     "level1",
@@ -119,7 +102,7 @@ def save_declaration(
         project = data.project or Project(department=department, name=data.project_name)
         project.code = data.project_code
         project.period_start, project.period_end = data.period_start, data.period_end
-        for name in PROJECT_TEXT_FIELDS:
+        for name in Project.NARRATIVE_FIELDS:
             if name in data.texts:
                 setattr(project, name, data.texts[name])
         project.full_clean()
@@ -135,7 +118,7 @@ def save_declaration(
     declaration.fiscal_year = data.fiscal_year
     declaration.layout = data.layout
     declaration.money_unit = profile.money_unit
-    for name in DECLARATION_TEXT_FIELDS:
+    for name in Declaration.TARGET_FIELDS:
         if name in data.texts:
             setattr(declaration, name, data.texts[name])
     declaration.full_clean()

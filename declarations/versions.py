@@ -46,7 +46,6 @@ INDICATOR_FIELDS = (
     ("basis", "设定依据"),
     ("scoring_rule", "评（扣）分标准"),
 )
-TEXT_FIELDS = ("overall_target", "annual_target", "sub_targets", "safeguards", "other_tasks")
 
 
 def _indicator_view(indicator) -> dict[str, str]:
@@ -91,7 +90,7 @@ def compare(old: Declaration, new: Declaration) -> Comparison:
             getattr(old, name),
             getattr(new, name),
         )
-        for name in TEXT_FIELDS
+        for name in Declaration.TARGET_FIELDS
         if getattr(old, name) != getattr(new, name)
     ]
     old_rows = list(old.indicators.select_related("level1", "level2"))

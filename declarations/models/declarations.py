@@ -35,6 +35,9 @@ class Layout(models.TextChoices):
 
 
 class Declaration(models.Model):
+    # The target texts of a declaration.
+    TARGET_FIELDS = ("overall_target", "annual_target", "sub_targets", "safeguards", "other_tasks")
+
     department = models.ForeignKey(
         "declarations.Department",
         verbose_name="单位",

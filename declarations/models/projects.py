@@ -8,6 +8,18 @@ from declarations.history import HISTORY_EXCLUDED
 
 
 class Project(models.Model):
+    # The narrative texts of a project, in the order the forms show them.
+    NARRATIVE_FIELDS = (
+        "overview",
+        "legal_basis",
+        "funding_source",
+        "content",
+        "funding_arrangement",
+        "fund_use",
+        "plan",
+        "expected_results",
+    )
+
     department = models.ForeignKey(
         "declarations.Department",
         verbose_name="单位",

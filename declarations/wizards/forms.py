@@ -293,28 +293,10 @@ class BudgetForm(CompositeForm, StepForm):
 class NarrativeForm(StepForm):
     """Narratives of a project declaration: the project's texts and the targets."""
 
-    PROJECT_FIELDS = (
-        "overview",
-        "legal_basis",
-        "funding_source",
-        "content",
-        "funding_arrangement",
-        "fund_use",
-        "plan",
-        "expected_results",
-    )
-    DECLARATION_FIELDS = (
-        "overall_target",
-        "annual_target",
-        "sub_targets",
-        "safeguards",
-        "other_tasks",
-    )
-
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name in self.profile.narratives:
-            model = Project if name in self.PROJECT_FIELDS else Declaration
+            model = Project if name in Project.NARRATIVE_FIELDS else Declaration
             label = _label(model, name)
             self.fields[name] = forms.CharField(
                 label=label,
