@@ -11,3 +11,9 @@ def get_item(mapping, key):
     if not mapping:
         return None
     return mapping.get(str(key))
+
+
+@register.filter
+def rows_in_order(form, name):
+    """The rows of a wizard step's nested formset in the clerk's order."""
+    return form.rows_in_order(name)

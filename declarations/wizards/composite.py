@@ -30,6 +30,21 @@ class CompositeForm(forms.Form):
         own = super().is_valid()
         return all([own, *(formset.is_valid() for formset in self.nested.values())])
 
+    def rows_in_order(self, name: str) -> list:
+        """The forms of a nested formset in the order the clerk put them (their ORDER field),
+        so that a page shown again after 上一步 or an error keeps that order."""
+        formset = self.nested[name]
+
+        def position(indexed):
+            index, form = indexed
+            raw = form["ORDER"].value() if "ORDER" in form.fields else None
+            try:
+                return (int(raw), index)
+            except (TypeError, ValueError):
+                return (index + 1, index)
+
+        return [form for _, form in sorted(enumerate(formset.forms), key=position)]
+
     @property
     def has_nested_errors(self) -> bool:
         return any(

@@ -30,6 +30,21 @@ def _label(model, name: str) -> str:
     return str(model._meta.get_field(name).verbose_name)
 
 
+def style_fields(form) -> None:
+    """Bootstrap classes for every field of ``form``."""
+    for field in form.fields.values():
+        css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+        field.widget.attrs.setdefault("class", css)
+
+
+class StyledForm(forms.Form):
+    """A form whose fields carry Bootstrap classes, including formset rows and empty forms."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_fields(self)
+
+
 class StepForm(forms.Form):
     """Common keyword arguments of the step forms."""
 
@@ -53,9 +68,7 @@ class StepForm(forms.Form):
 
     def style_fields(self):
         """Bootstrap classes for every field, including those a subclass adds later."""
-        for field in self.fields.values():
-            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-            field.widget.attrs.setdefault("class", css)
+        style_fields(self)
 
 
 class YearAndLayoutMixin:
@@ -175,7 +188,7 @@ class DepartmentBasicForm(YearAndLayoutMixin, StepForm):
         return data
 
 
-class SpendingPointForm(forms.Form):
+class SpendingPointForm(StyledForm):
     month = forms.TypedChoiceField(
         label="截至", coerce=int, choices=[(m, f"{m}月底") for m in range(1, 13)]
     )
@@ -248,12 +261,6 @@ class BudgetForm(CompositeForm, StepForm):
                 SpendingPlanFormSet,
                 initial=initial_plan or [{"month": m} for m in (3, 6, 10, 12)],
             )
-            for form in self.nested["plan"].forms:
-                for field in form.fields.values():
-                    field.widget.attrs.setdefault(
-                        "class",
-                        "form-select" if isinstance(field.widget, forms.Select) else "form-control",
-                    )
 
     def amounts_in_yuan(self) -> dict[str, Decimal | None]:
         unit = self.profile.money_unit
@@ -308,7 +315,7 @@ class NarrativeForm(StepForm):
             )
 
 
-class KeyTaskForm(forms.Form):
+class KeyTaskForm(StyledForm):
     name = forms.CharField(
         label="名称", max_length=200, error_messages={"required": "请填写任务名称。"}
     )
@@ -335,9 +342,6 @@ class TargetsForm(CompositeForm, NarrativeForm):
         super().__init__(*args, **kwargs)
         if self.profile.key_tasks:
             self.nest("tasks", KeyTaskFormSet, initial=initial_tasks or [])
-            for form in self.nested["tasks"].forms:
-                for field in form.fields.values():
-                    field.widget.attrs.setdefault("class", "form-control")
 
     def clean(self):
         data = super().clean()
@@ -354,7 +358,7 @@ class TargetsForm(CompositeForm, NarrativeForm):
         return data
 
 
-class IndicatorForm(forms.Form):
+class IndicatorForm(StyledForm):
     level1 = forms.ModelChoiceField(
         label="一级指标",
         queryset=IndicatorCategory.objects.filter(level=1),

@@ -166,7 +166,9 @@
     }
     const required = output.dataset.required === "1";
     const ok = (given === 0 && !required) || Math.abs(sum - target) < 1e-9;
-    output.textContent = `权重合计：${shown} / ${target}` + (ok ? "" : `（还差 ${Math.round((target - sum) * 100) / 100}）`);
+    const gap = Math.round((target - sum) * 100) / 100;
+    const hint = gap > 0 ? `（还差 ${gap}）` : `（超出 ${-gap}）`;
+    output.textContent = `权重合计：${shown} / ${target}` + (ok ? "" : hint);
     output.className = "weight-total fw-semibold " + (ok ? "ok" : "bad");
   }
 
