@@ -2,14 +2,18 @@
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from simple_history.admin import SimpleHistoryAdmin
 
 from declarations.models import (
     Budget,
     Declaration,
+    DeclarationDraft,
     Department,
     KeyTask,
     Project,
+    ReviewComment,
     SpendingPlanPoint,
+    StatusChange,
     SupervisingDivision,
     User,
 )
@@ -110,7 +114,7 @@ class IndicatorInline(FrozenWhenApproved, admin.StackedInline):
 
 
 @admin.register(Declaration)
-class DeclarationAdmin(FrozenWhenApproved, admin.ModelAdmin):
+class DeclarationAdmin(FrozenWhenApproved, SimpleHistoryAdmin):
     list_display = ["__str__", "fiscal_year", "department", "kind", "layout", "status"]
     list_filter = ["fiscal_year", "department", "kind", "status", "layout"]
     search_fields = ["department__name", "project__name", "overall_target", "annual_target"]
@@ -149,3 +153,36 @@ class KexieUserAdmin(UserAdmin):
     list_display = ["username", "last_name", "department", "division", "is_active"]
     list_filter = ["groups", "department", "division", "is_active"]
     fieldsets = UserAdmin.fieldsets + (("所属", {"fields": ["department", "division"]}),)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records written by the workflow: administrators read them, nobody edits them here."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(StatusChange)
+class StatusChangeAdmin(ReadOnlyAdmin):
+    list_display = ["declaration", "action", "from_status", "to_status", "by", "at"]
+    list_filter = ["action", "to_status"]
+    list_select_related = ["declaration__department", "declaration__project", "by"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ReviewComment)
+class ReviewCommentAdmin(ReadOnlyAdmin):
+    list_display = ["declaration", "target", "author", "created_at", "reply"]
+    list_select_related = ["declaration__department", "declaration__project", "author"]
+
+
+@admin.register(DeclarationDraft)
+class DeclarationDraftAdmin(ReadOnlyAdmin):
+    list_display = ["__str__", "owner", "department", "kind", "updated_at"]
+    list_filter = ["kind", "department"]
+    exclude = ["data"]

@@ -24,6 +24,8 @@ PROFILE = LayoutProfile(
     money_unit=MoneyUnit.WAN_YUAN,
     budget_fields=("total", "district_level", "subsidies_to_subdistricts"),
     required_budget=("total",),
+    # Not printed in this table, but asked for: reviewers check that it reaches 100 %.
+    spending_plan=True,
     narratives=("overview", "legal_basis", "annual_target"),
     required_narratives=("overview", "legal_basis", "annual_target"),
     levels=False,

@@ -23,6 +23,8 @@ PROFILE = LayoutProfile(
     money_unit=MoneyUnit.WAN_YUAN,
     budget_fields=("total", "fiscal_appropriation", "other_funds"),
     required_budget=("total",),
+    # Not printed in this table, but asked for: reviewers check that it reaches 100 %.
+    spending_plan=True,
     narratives=(
         "legal_basis",
         "funding_source",

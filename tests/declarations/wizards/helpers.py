@@ -49,6 +49,9 @@ class Wizard:
 
     def post(self, step: str, data: dict, **extra):
         payload = {f"draft_{self.draft.pk}-current_step": step}
+        if step == "budget" and "budget-plan-TOTAL_FORMS" not in data:
+            # Project tables ask for a spending plan; an empty one is allowed.
+            payload.update(formset("budget-plan", []))
         payload.update({f"{step}-{k}" if not k.startswith(step) else k: v for k, v in data.items()})
         payload.update(extra)
         return self.client.post(self.url(step), payload)
