@@ -14,7 +14,6 @@ from declarations.exports.layouts import profile_of
 from declarations.models import (
     Budget,
     Declaration,
-    DeclarationDraft,
     Department,
     KeyTask,
     Project,
@@ -24,21 +23,18 @@ from declarations.models import (
 from declarations.models.declarations import Kind
 from indicators.models import PerformanceIndicator
 
-DEPARTMENT_FIELDS = ("head", "phone", "address", "functions")
-INDICATOR_FIELDS = (
-    "level1",
-    "level2",
+# Indicator fields that are texts (blank when not given) and those that may be empty (None).
+INDICATOR_TEXTS = (
     "name",
-    "weight",
     "unit",
     "operator",
     "kind",
-    "target_value",
     "target_text",
     "description",
     "basis",
     "scoring_rule",
 )
+INDICATOR_VALUES = ("level1", "level2", "weight", "target_value")
 
 
 class EditConflict(Exception):
@@ -157,23 +153,21 @@ def save_declaration(
         )
     _replace(
         declaration.indicators,
-        [
-            PerformanceIndicator(
-                declaration=declaration,
-                order=order,
-                period_value=row.get("period_number"),
-                period_text=row.get("period_text", ""),
-                **{
-                    name: row.get(name)
-                    if name in ("level1", "level2", "weight", "target_value")
-                    else (row.get(name) or "")
-                    for name in INDICATOR_FIELDS
-                },
-            )
-            for order, row in enumerate(data.indicators, start=1)
-        ],
+        [_indicator(declaration, order, row) for order, row in enumerate(data.indicators, start=1)],
     )
     return declaration
+
+
+def _indicator(declaration: Declaration, order: int, row: dict) -> PerformanceIndicator:
+    """An indicator from a cleaned row of the wizard's indicator formset."""
+    return PerformanceIndicator(
+        declaration=declaration,
+        order=order,
+        period_value=row.get("period_number"),
+        period_text=row.get("period_text", ""),
+        **{name: row.get(name) or "" for name in INDICATOR_TEXTS},
+        **{name: row.get(name) for name in INDICATOR_VALUES},
+    )
 
 
 def _replace(manager, objects) -> None:
@@ -232,7 +226,3 @@ def preview(data: DeclarationInput, **kwargs) -> Preview:
     except (EditConflict, PermissionDenied) as exc:
         result.errors = [str(exc)]
     return result
-
-
-def discard_draft(draft: DeclarationDraft) -> None:
-    draft.delete()
