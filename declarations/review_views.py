@@ -18,16 +18,14 @@ from declarations.exports.filenames import safe_filename
 from declarations.exports.html import render_html
 from declarations.exports.layouts import build_grid
 from declarations.exports.service import FORMATS, with_export_data, write_zip
-from declarations.models import DeclarationDraft, Department, Grade, ReviewComment
+from declarations.models import Department, Grade, ReviewComment
 from declarations.models.declarations import Kind, Status
 from declarations.roles import (
     can_export_in_bulk,
     declarations_visible_to,
-    is_declarant,
     is_reviewer,
 )
 from declarations.versions import compare, version_chain
-from declarations.wizards.prefill import draft_data
 from declarations.workflow import MOVES, add_comments, perform, reply_to_comment
 from indicators.rules import checklist
 
@@ -227,26 +225,6 @@ def queue(request):
             "query": query.urlencode(),
         },
     )
-
-
-@login_required
-@require_POST
-def adjust(request, pk: int):
-    declaration = _visible(request, pk)
-    if not (is_declarant(request.user) and request.user.department_id == declaration.department_id):
-        raise PermissionDenied("只有本单位的申报人可以发起调整。")
-    if declaration.status != Status.APPROVED:
-        raise PermissionDenied("只有审核通过的申报表才能发起调整；其他状态请直接修改。")
-    draft = DeclarationDraft.objects.create(
-        owner=request.user,
-        department=declaration.department,
-        kind=declaration.kind,
-        adjusts=declaration,
-        title=f"调整：{declaration.fiscal_year}年 {declaration.subject}",
-        data=draft_data(declaration, fiscal_year=declaration.fiscal_year, editing=False),
-    )
-    messages.info(request, "已按审核通过的版本创建调整草稿；保存后作为新版本重新送审。")
-    return redirect("wizard_step", draft_id=draft.pk, step="basic")
 
 
 @login_required

@@ -21,7 +21,7 @@ urlpatterns = [
     path("indicators/library/", entry.indicator_library, name="indicator_library"),
     path("declarations/<int:pk>/move/<str:action>/", review_views.move, name="declaration_move"),
     path("declarations/<int:pk>/review/", review_views.review, name="declaration_review"),
-    path("declarations/<int:pk>/adjust/", review_views.adjust, name="declaration_adjust"),
+    path("declarations/<int:pk>/adjust/", entry.adjust, name="declaration_adjust"),
     path(
         "declarations/<int:pk>/compare/<int:other_pk>/",
         review_views.compare_versions,

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_GET, require_POST
 
 from declarations.models import DeclarationDraft
-from declarations.models.declarations import Kind
+from declarations.models.declarations import Kind, Status
 from declarations.roles import declarations_visible_to, drafts_visible_to, is_declarant
 from declarations.wizards.prefill import draft_data
 from declarations.wizards.views import DEPARTMENT_WIZARD, PROJECT_WIZARD
@@ -44,6 +44,18 @@ def _own_declaration(request, pk: int):
     return declaration
 
 
+def _draft_from(request, declaration, *, title: str, fiscal_year: int, **links):
+    """A draft that starts with every step filled in from ``declaration``."""
+    return DeclarationDraft.objects.create(
+        owner=request.user,
+        department=declaration.department,
+        kind=declaration.kind,
+        title=title,
+        data=draft_data(declaration, fiscal_year=fiscal_year, editing="declaration" in links),
+        **links,
+    )
+
+
 @login_required
 @require_POST
 def edit(request, pk: int):
@@ -52,13 +64,12 @@ def edit(request, pk: int):
         raise PermissionDenied("该申报表已提交或已通过，不能再修改。")
     draft = DeclarationDraft.objects.filter(owner=request.user, declaration=declaration).first()
     if draft is None:
-        draft = DeclarationDraft.objects.create(
-            owner=request.user,
-            department=declaration.department,
-            kind=declaration.kind,
+        draft = _draft_from(
+            request,
+            declaration,
             declaration=declaration,
             title=f"修改：{declaration.fiscal_year}年 {declaration.subject}",
-            data=draft_data(declaration, fiscal_year=declaration.fiscal_year, editing=True),
+            fiscal_year=declaration.fiscal_year,
         )
     return redirect("wizard_step", draft_id=draft.pk, step=draft.current_step or "basic")
 
@@ -67,19 +78,36 @@ def edit(request, pk: int):
 @require_POST
 def copy(request, pk: int):
     source = _own_declaration(request, pk)
-    draft = DeclarationDraft.objects.create(
-        owner=request.user,
-        department=source.department,
-        kind=source.kind,
+    draft = _draft_from(
+        request,
+        source,
         copied_from=source,
         title=f"{source.fiscal_year + 1}年 {source.subject}（复制）",
-        data=draft_data(source, fiscal_year=source.fiscal_year + 1, editing=False),
+        fiscal_year=source.fiscal_year + 1,
     )
     messages.info(
         request,
         f"已从 {source.fiscal_year} 年度的申报表复制，预算年度改为 "
         f"{source.fiscal_year + 1} 年，请逐步核对。",
     )
+    return redirect("wizard_step", draft_id=draft.pk, step="basic")
+
+
+@login_required
+@require_POST
+def adjust(request, pk: int):
+    """A change after approval: a new version (调整) of the approved declaration."""
+    declaration = _own_declaration(request, pk)
+    if declaration.status != Status.APPROVED:
+        raise PermissionDenied("只有审核通过的申报表才能发起调整；其他状态请直接修改。")
+    draft = _draft_from(
+        request,
+        declaration,
+        adjusts=declaration,
+        title=f"调整：{declaration.fiscal_year}年 {declaration.subject}",
+        fiscal_year=declaration.fiscal_year,
+    )
+    messages.info(request, "已按审核通过的版本创建调整草稿；保存后作为新版本重新送审。")
     return redirect("wizard_step", draft_id=draft.pk, step="basic")
 
 
