@@ -44,14 +44,15 @@ def _own_declaration(request, pk: int):
     return declaration
 
 
-def _draft_from(request, declaration, *, title: str, fiscal_year: int, **links):
-    """A draft that starts with every step filled in from ``declaration``."""
+def _draft_from(request, source, *, title: str, fiscal_year: int, **links):
+    """A draft that starts with every step filled in from the declaration ``source``;
+    ``links`` say whether it edits, copies or adjusts it."""
     return DeclarationDraft.objects.create(
         owner=request.user,
-        department=declaration.department,
-        kind=declaration.kind,
+        department=source.department,
+        kind=source.kind,
         title=title,
-        data=draft_data(declaration, fiscal_year=fiscal_year, editing="declaration" in links),
+        data=draft_data(source, fiscal_year=fiscal_year, editing="declaration" in links),
         **links,
     )
 
