@@ -358,19 +358,33 @@ class TargetsForm(CompositeForm, NarrativeForm):
         return data
 
 
+class CategoryField(forms.TypedChoiceField):
+    """A taxonomy category chosen from a list the formset loaded once for all its rows (a
+    ModelChoiceField would query the taxonomy again for every row it renders and cleans)."""
+
+    def __init__(self, *, level: int, **kwargs):
+        self.level = level
+        self.by_pk: dict[int, IndicatorCategory] = {}
+        super().__init__(empty_value=None, required=False, **kwargs)
+
+    def use(self, categories: list[IndicatorCategory]) -> None:
+        self.by_pk = {c.pk: c for c in categories if c.level == self.level}
+        self.choices = [("", "—"), *((c.pk, c.name) for c in self.by_pk.values())]
+
+    def _coerce(self, value):
+        # Not through ``coerce=``: a form deep-copies its fields, and a bound method given
+        # as ``coerce`` would still look in the class-level field's (empty) mapping.
+        if value in self.empty_values:
+            return None
+        return self.by_pk[int(value)]
+
+    def prepare_value(self, value):
+        return getattr(value, "pk", value)
+
+
 class IndicatorForm(StyledForm):
-    level1 = forms.ModelChoiceField(
-        label="一级指标",
-        queryset=IndicatorCategory.objects.filter(level=1),
-        required=False,
-        empty_label="—",
-    )
-    level2 = forms.ModelChoiceField(
-        label="二级指标",
-        queryset=IndicatorCategory.objects.filter(level=2),
-        required=False,
-        empty_label="—",
-    )
+    level1 = CategoryField(level=1, label="一级指标")
+    level2 = CategoryField(level=2, label="二级指标")
     name = forms.CharField(
         label="三级指标", max_length=300, error_messages={"required": "请填写指标名称。"}
     )
@@ -401,9 +415,13 @@ class IndicatorForm(StyledForm):
     basis = forms.CharField(label="指标值设定依据", widget=SMALL_TEXTAREA, required=False)
     scoring_rule = forms.CharField(label="评（扣）分标准", widget=SMALL_TEXTAREA, required=False)
 
-    def __init__(self, *args, profile: LayoutProfile | None = None, **kwargs):
+    def __init__(self, *args, profile: LayoutProfile | None = None, categories=None, **kwargs):
         self.profile = profile
         super().__init__(*args, **kwargs)
+        if categories is None:
+            categories = list(IndicatorCategory.objects.all())
+        self.fields["level1"].use(categories)
+        self.fields["level2"].use(categories)
         self.fields["level1"].error_messages["invalid_choice"] = "未知的一级指标。"
         self.fields["level2"].error_messages["invalid_choice"] = "未知的二级指标。"
 
@@ -463,7 +481,10 @@ class IndicatorForm(StyledForm):
 class BaseIndicatorFormSet(forms.BaseFormSet):
     def __init__(self, *args, profile: LayoutProfile | None = None, **kwargs):
         self.profile = profile
-        super().__init__(*args, form_kwargs={"profile": profile}, **kwargs)
+        categories = list(IndicatorCategory.objects.all())
+        super().__init__(
+            *args, form_kwargs={"profile": profile, "categories": categories}, **kwargs
+        )
 
     def clean(self):
         if any(self.errors):
