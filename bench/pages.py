@@ -73,6 +73,7 @@ def main() -> None:
     total = Declaration.objects.count()
     pages = [
         ("home (staff)", client, "/"),
+        (f"home (admin, {total} declarations)", admin, "/"),
         (f"declaration list (admin, {total} declarations)", admin, "/declarations/"),
         (
             "declaration list, filtered and sorted",

@@ -33,25 +33,37 @@ from declarations.roles import (
 from declarations.services import can_edit
 from declarations.versions import version_chain
 from declarations.workflow import available_moves
+from indicators.models import PerformanceIndicator
 from indicators.rules import errors_for, warnings_for
 
 HOME_LIST_SIZE = 10
 LIST_PAGE_SIZE = 20
 
 
+def with_indicator_counts(declarations) -> list:
+    """The declarations shown, each with ``indicator_count``, counted for these rows only:
+    annotating the whole query would group every declaration the user may see."""
+    rows = list(declarations)
+    counts = dict(
+        PerformanceIndicator.objects.filter(declaration__in=[d.pk for d in rows])
+        .values_list("declaration")
+        .annotate(n=Count("pk"))
+    )
+    for declaration in rows:
+        declaration.indicator_count = counts.get(declaration.pk, 0)
+    return rows
+
+
 @login_required
 def home(request):
-    declarations = (
-        declarations_visible_to(request.user)
-        .annotate(indicator_count=Count("indicators"))
-        .order_by("-updated_at", "pk")
-    )
+    visible = declarations_visible_to(request.user)
+    recent = with_indicator_counts(visible.order_by("-updated_at", "pk")[:HOME_LIST_SIZE])
     return render(
         request,
         "declarations/home.html",
         {
-            "declarations": declarations[:HOME_LIST_SIZE],
-            "declaration_count": declarations.count(),
+            "declarations": recent,
+            "declaration_count": visible.count(),
             "drafts": drafts_visible_to(request.user).select_related("declaration"),
             "can_declare": is_declarant(request.user),
             "can_export": can_export_in_bulk(request.user),
@@ -62,10 +74,9 @@ def home(request):
 @login_required
 def declaration_list(request):
     form = DeclarationFilterForm(request.GET or None)
-    declarations = form.apply(
-        declarations_visible_to(request.user).annotate(indicator_count=Count("indicators"))
-    )
+    declarations = form.apply(declarations_visible_to(request.user))
     page = Paginator(declarations, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    with_indicator_counts(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
