@@ -68,3 +68,13 @@ def test_non_admin_staff_cannot_open_the_admin(client):
     assert client.login(username="nansha", password="kexie-demo-2025")
     response = client.get(reverse("admin:index"))
     assert response.status_code == 302
+
+
+def test_admin_add_and_history_pages_open(client):
+    client.force_login(User.objects.get(username="admin"))
+    assert client.get(reverse("admin:declarations_declaration_add")).status_code == 200
+    declaration = Declaration.objects.get(sample_key="002-1")
+    history = client.get(reverse("admin:declarations_declaration_history", args=[declaration.pk]))
+    assert history.status_code == 200
+    for name in ("statuschange", "reviewcomment", "declarationdraft"):
+        assert client.get(reverse(f"admin:declarations_{name}_changelist")).status_code == 200
