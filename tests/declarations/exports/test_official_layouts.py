@@ -284,3 +284,45 @@ def test_pdf_embeds_a_cjk_font_and_numbers_pages(exports, key):
     assert "第 1 页 共" in text
     assert "\ufffd" not in text  # no character fell back to the replacement glyph
     assert data.startswith(b"%PDF")
+
+
+def _font_coverage() -> set[int]:
+    """Code points that the PDF's font (AR PL UMing CN) or fontconfig's fallback for it has."""
+    import subprocess
+
+    from fontTools.ttLib import TTCollection, TTFont
+
+    from declarations.exports.pdf import FONT_FAMILY
+
+    covered: set[int] = set()
+    fallback = subprocess.run(
+        ["fc-match", "-s", "-f", "%{file}\n", FONT_FAMILY],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()[:3]
+    for path in fallback:
+        if path.endswith(".ttc"):
+            fonts = TTCollection(path).fonts
+            fonts = [f for f in fonts if f["name"].getDebugName(1) == FONT_FAMILY] or fonts[:1]
+        else:
+            fonts = [TTFont(path, lazy=True)]
+        for font in fonts:
+            covered |= set(font.getBestCmap())
+    return covered
+
+
+def test_every_character_printed_has_a_glyph():
+    """No missing-glyph boxes: each character of every sample table, with its layout's labels
+    and page numbers, is in the PDF font or its first fallbacks."""
+    import re as regex
+
+    from declarations.exports.layouts import build_grid
+    from declarations.exports.pdf import html_document
+
+    covered = _font_coverage()
+    missing = set()
+    for key in SAMPLE_KEYS:
+        text = regex.sub(r"<[^>]+>", "", html_document(build_grid(declaration(key))))
+        missing |= {ch for ch in text + "第页共" if not ch.isspace() and ord(ch) not in covered}
+    assert not missing, sorted(missing)
