@@ -18,6 +18,7 @@ from declarations.exports.layouts.common import (
 from declarations.exports.layouts.profile import DEPARTMENT, LayoutProfile
 from declarations.models import Declaration
 from declarations.money import MoneyUnit
+from indicators.models import IndicatorCategory, PerformanceIndicator
 
 # label | 一级指标 | 二级指标 | 三级指标 | 实施周期指标值 (2 columns) | 年度指标值 (2 columns);
 # the finer grid lets the key tasks give their long texts the room they need.
@@ -55,7 +56,7 @@ def build(declaration: Declaration) -> Grid:
     _key_tasks(grid, declaration)
     put_text_row(grid, "其他需完成的任务（可选项）", declaration.other_tasks)
 
-    indicators = indicator_list(declaration)
+    indicators = rows_by_category(indicator_list(declaration))
     grid.section(repeat_rows=1)
     header = grid.add_row()
     grid.put(header, 0, "绩效指标", Style.LABEL, rowspan=len(indicators) + 1)
@@ -75,6 +76,33 @@ def build(declaration: Declaration) -> Grid:
         grid.put(row, 6, indicator_value(indicator), Style.TEXT, colspan=2)
     put_level_columns(grid, first, indicators, level1_col=1, level2_col=2)
     return grid.finish()
+
+
+# The form lists these level-1 categories with every level-2 category under them, printing an
+# empty row for a category without indicators (经济效益指标 in seed 001).
+FORM_LEVEL1 = ("output", "benefit", "satisfaction")
+
+
+def rows_by_category(indicators: list[PerformanceIndicator]) -> list[PerformanceIndicator]:
+    """The indicators grouped as the form prints them, with an empty row for each current
+    level-2 category that has none. Empty rows are derived here, not stored, so a declaration
+    edited in the wizard prints them as the sample does."""
+    rows = [i for i in indicators if not i.is_placeholder]
+    categories = list(IndicatorCategory.objects.order_by("level", "order"))
+    used = {r.level1_id for r in rows}
+    ordered: list[PerformanceIndicator] = []
+    for level1 in (c for c in categories if c.level == 1):
+        if level1.code not in FORM_LEVEL1 and level1.pk not in used:
+            continue
+        ordered += [r for r in rows if r.level1_id == level1.pk and r.level2_id is None]
+        for level2 in (c for c in categories if c.parent_id == level1.pk):
+            group = [r for r in rows if r.level2_id == level2.pk]
+            if group:
+                ordered += group
+            elif not level2.legacy:
+                ordered.append(PerformanceIndicator(level1=level1, level2=level2))
+    ordered += [r for r in rows if r.level1_id is None]
+    return ordered
 
 
 def _budget_block(grid: Grid, declaration: Declaration) -> None:

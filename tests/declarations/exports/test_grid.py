@@ -55,3 +55,23 @@ def test_header_label_merged_into_the_body_is_split_for_thead():
     head = html[html.index("<thead>") : html.index("</thead>")]
     assert 'class="s-label open-bottom">绩效指标</td>' in head
     assert 'class="s-label open-top" rowspan="5"></td>' in html
+
+
+def test_guangzhou_prints_empty_categories_whether_stored_or_not():
+    from declarations.exports.html import render_html
+
+    declaration = Declaration.objects.get(sample_key="001-1")
+    before = render_html(
+        build_grid(with_export_data(Declaration.objects.filter(pk=declaration.pk)).get())
+    )
+    declaration.indicators.filter(name="").delete()  # what a save through the wizard leaves
+    after = render_html(
+        build_grid(with_export_data(Declaration.objects.filter(pk=declaration.pk)).get())
+    )
+    assert before == after
+    for name in ("经济效益指标", "生态效益指标", "可持续影响指标", "服务对象满意度指标"):
+        assert f">{name}</td>" in after
+    # A category left empty by the clerk gets its empty row too.
+    declaration.indicators.filter(level2__name="质量指标").delete()
+    grid = build_grid(with_export_data(Declaration.objects.filter(pk=declaration.pk)).get())
+    assert ">质量指标</td>" in render_html(grid)
