@@ -22,7 +22,7 @@ from declarations.exports.service import (
 )
 from declarations.forms import BulkExportForm, DeclarationFilterForm
 from declarations.history import timeline
-from declarations.models.declarations import Status
+from declarations.models.declarations import Layout, Status
 from declarations.roles import (
     can_export_in_bulk,
     declarations_visible_to,
@@ -90,10 +90,19 @@ def _visible_declaration(request, pk: int):
     return get_object_or_404(with_export_data(declarations_visible_to(request.user)), pk=pk)
 
 
+def _chosen_layout(request, declaration) -> str:
+    """The layout asked for with ``?layout=`` (any of the five can print any declaration)."""
+    layout = request.GET.get("layout") or declaration.layout
+    if layout not in Layout.values:
+        raise Http404("未知的表样。")
+    return layout
+
+
 @login_required
 def declaration_detail(request, pk: int):
     declaration = _visible_declaration(request, pk)
-    table = mark_safe(render_html(build_grid(declaration)))  # noqa: S308 - escaped by render_html
+    layout = _chosen_layout(request, declaration)
+    table = mark_safe(render_html(build_grid(declaration, layout)))  # noqa: S308 - escaped
     own = is_declarant(request.user) and declaration.department_id == request.user.department_id
     return render(
         request,
@@ -102,6 +111,8 @@ def declaration_detail(request, pk: int):
             "declaration": declaration,
             "table": table,
             "formats": FORMATS,
+            "layout": layout,
+            "layouts": Layout.choices,
             "warnings": warnings_for(declaration),
             "errors": errors_for(declaration) if declaration.is_editable else [],
             "can_edit": is_declarant(request.user) and can_edit(request.user, declaration),
@@ -121,7 +132,7 @@ def declaration_export(request, pk: int, fmt: str):
     if fmt not in FORMATS:
         raise Http404("不支持的导出格式。")
     declaration = _visible_declaration(request, pk)
-    file = export_declaration(declaration, fmt)
+    file = export_declaration(declaration, fmt, _chosen_layout(request, declaration))
     response = HttpResponse(file.data, content_type=file.content_type)
     response["Content-Disposition"] = content_disposition_header(True, file.filename)
     return response

@@ -17,6 +17,7 @@ from declarations.exports.filenames import safe_filename, unique_names
 from declarations.exports.grid import Grid
 from declarations.exports.layouts import build_grid
 from declarations.models import Declaration
+from declarations.models.declarations import Layout
 from indicators.models import PerformanceIndicator
 
 # Bump when a renderer changes its output, so cached files of the old renderer are not served.
@@ -80,17 +81,21 @@ def file_stem(declaration: Declaration) -> str:
     )
 
 
-def export_declaration(declaration: Declaration, fmt: str) -> ExportFile:
+def export_declaration(declaration: Declaration, fmt: str, layout: str | None = None) -> ExportFile:
+    """The declaration as a file, in its own layout or in ``layout``."""
     export_format = FORMATS[fmt]
-    grid = build_grid(declaration)
+    grid = build_grid(declaration, layout)
     cache = caches["exports"]
     key = f"export:{fmt}:{RENDERER_VERSION}:{grid_digest(grid)}"
     data = cache.get(key)
     if data is None:
         data = export_format.render(grid)
         cache.set(key, data)
+    stem = file_stem(declaration)
+    if layout and layout != declaration.layout:
+        stem += f"_{Layout(layout).label.split('·')[0]}表样"
     return ExportFile(
-        filename=safe_filename(file_stem(declaration), export_format.extension),
+        filename=safe_filename(stem, export_format.extension),
         content_type=export_format.content_type,
         data=data,
     )

@@ -203,3 +203,24 @@ def test_staff_of_a_new_department_see_nothing_to_export(client):
     user = staff_user(department)
     client.force_login(user)
     assert client.get(reverse("declaration_detail", args=[sample("001-1").pk])).status_code == 404
+
+
+def test_a_declaration_prints_in_another_layout(client):
+    login(client, "nansha")
+    declaration = sample("001-1")
+    page = client.get(
+        reverse("declaration_detail", args=[declaration.pk]), {"layout": "hb_county"}
+    ).content.decode()
+    assert "绩效指标描述" in page and ">部门整体预算绩效目标申报表</td>" not in page
+    assert "export/xlsx/?layout=hb_county" in page
+    response = client.get(
+        reverse("declaration_export", args=[declaration.pk, "xlsx"]), {"layout": "hb_county"}
+    )
+    assert "举办全国科普日活动场次" in read_xlsx(response.content).texts()
+    assert "%E8%A1%A8%E6%A0%B7" in response["Content-Disposition"]  # "表样" in the file name
+    assert (
+        client.get(
+            reverse("declaration_detail", args=[declaration.pk]), {"layout": "nope"}
+        ).status_code
+        == 404
+    )
