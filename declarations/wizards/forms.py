@@ -241,7 +241,9 @@ class BudgetForm(CompositeForm, StepForm):
             label = _label(Budget, name).replace("（元）", "")
             self.fields[name] = forms.DecimalField(
                 label=f"{label}（{unit_label}）",
-                max_digits=15 + (4 if unit == MoneyUnit.WAN_YUAN else 0),
+                # 15 digits either way: 万元 with 6 decimals is at most 13 digits of yuan,
+                # which is what the database column holds.
+                max_digits=15,
                 decimal_places=places,
                 min_value=0,
                 required=name in self.profile.required_budget,
@@ -250,6 +252,7 @@ class BudgetForm(CompositeForm, StepForm):
                     "invalid": f"请填写金额数字（单位：{unit_label}）。",
                     "min_value": "金额不能为负数。",
                     "max_decimal_places": f"金额最多精确到分（{unit_label}小数点后 {places} 位）。",
+                    "max_whole_digits": f"金额过大，请核对单位（{unit_label}）。",
                 },
                 widget=forms.TextInput(
                     attrs={"class": "form-control text-end", "inputmode": "decimal"}
@@ -322,11 +325,16 @@ class KeyTaskForm(StyledForm):
     content = forms.CharField(label="主要实施内容", widget=SMALL_TEXTAREA, required=False)
     funds = forms.DecimalField(
         label="拟投入的资金",
-        max_digits=19,
+        max_digits=15,
         decimal_places=6,
         min_value=0,
         required=False,
-        error_messages={"invalid": "请填写金额数字。", "min_value": "金额不能为负数。"},
+        error_messages={
+            "invalid": "请填写金额数字。",
+            "min_value": "金额不能为负数。",
+            "max_decimal_places": "金额最多精确到分（万元小数点后 6 位）。",
+            "max_whole_digits": "金额过大，请核对单位。",
+        },
     )
     expected_result = forms.CharField(label="期望达到的目标", widget=SMALL_TEXTAREA, required=False)
 
