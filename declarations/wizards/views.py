@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.views.generic import TemplateView
 from formtools.wizard.views import NamedUrlWizardView, StepsHelper
 
@@ -98,8 +99,7 @@ class DeclarationWizard(NamedUrlWizardView):
 
     def get_form_initial(self, step):
         if step == self.steps.first:
-            from django.utils import timezone
-
+            # Declarations are filed in the year before the budget year they plan.
             return {"fiscal_year": timezone.localdate().year + 1}
         return {}
 
