@@ -1,0 +1,124 @@
+"""The budget step: the amounts the layout prints, in its unit, and the spending plan."""
+
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from declarations.models import Budget, Declaration
+from declarations.models.budgets import validate_spending_plan
+from declarations.money import MoneyUnit, from_unit
+from declarations.wizards.composite import CompositeForm
+from declarations.wizards.forms.base import StepForm, StyledForm, _label
+
+
+class SpendingPointForm(StyledForm):
+    month = forms.TypedChoiceField(
+        label="截至", coerce=int, choices=[(m, f"{m}月底") for m in range(1, 13)]
+    )
+    percent = forms.DecimalField(
+        label="累计支出比例（%）",
+        max_digits=5,
+        decimal_places=2,
+        min_value=0,
+        max_value=100,
+        required=False,
+        error_messages={
+            "min_value": "支出比例应在 0% 至 100% 之间。",
+            "max_value": "支出比例应在 0% 至 100% 之间。",
+            "invalid": "请填写百分比数字，如 50。",
+        },
+    )
+
+
+class BaseSpendingPlanFormSet(forms.BaseFormSet):
+    def clean(self):
+        if any(self.errors):
+            return
+        points = [
+            (form.cleaned_data["month"], form.cleaned_data["percent"])
+            for form in self.forms
+            if form.cleaned_data
+            and form.cleaned_data.get("percent") is not None
+            and not form.cleaned_data.get("DELETE")
+        ]
+        validate_spending_plan(points)
+        self.points = sorted(points)
+
+
+SpendingPlanFormSet = forms.formset_factory(
+    SpendingPointForm, formset=BaseSpendingPlanFormSet, extra=0, can_delete=True
+)
+
+
+class BudgetForm(CompositeForm, StepForm):
+    """The amounts the chosen layout prints, in its unit, and the spending plan."""
+
+    def __init__(self, *args, budget: Budget | None = None, **kwargs):
+        initial_plan = kwargs.pop("initial_plan", None)
+        super().__init__(*args, **kwargs)
+        self.existing = budget
+        unit = self.profile.money_unit
+        places = 6 if unit == MoneyUnit.WAN_YUAN else 2
+        unit_label = MoneyUnit(unit).label
+        for name in self.profile.budget_fields:
+            label = _label(Budget, name).replace("（元）", "")
+            self.fields[name] = forms.DecimalField(
+                label=f"{label}（{unit_label}）",
+                # 15 digits either way: 万元 with 6 decimals is at most 13 digits of yuan,
+                # which is what the database column holds.
+                max_digits=15,
+                decimal_places=places,
+                min_value=0,
+                required=name in self.profile.required_budget,
+                error_messages={
+                    "required": f"所选表样需要填写{label}。",
+                    "invalid": f"请填写金额数字（单位：{unit_label}）。",
+                    "min_value": "金额不能为负数。",
+                    "max_decimal_places": f"金额最多精确到分（{unit_label}小数点后 {places} 位）。",
+                    "max_whole_digits": f"金额过大，请核对单位（{unit_label}）。",
+                },
+                widget=forms.TextInput(
+                    attrs={"class": "form-control text-end", "inputmode": "decimal"}
+                ),
+            )
+        if self.profile.spending_plan:
+            self.nest(
+                "plan",
+                SpendingPlanFormSet,
+                initial=initial_plan or [{"month": m} for m in (3, 6, 10, 12)],
+            )
+
+    def amounts_in_yuan(self) -> dict[str, Decimal | None]:
+        unit = self.profile.money_unit
+        amounts = {}
+        for name in self.profile.budget_fields:
+            value = self.cleaned_data.get(name)
+            amounts[name] = None if value is None else from_unit(value, unit)
+        if "total" not in self.profile.budget_fields:
+            parts = [
+                amounts.get(n)
+                for n in ("basic_expenditure", "project_expenditure", "other_expenditure")
+            ]
+            if any(p is not None for p in parts):
+                amounts["total"] = sum((p for p in parts if p is not None), Decimal(0))
+        return amounts
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        budget = Budget(declaration=Declaration(money_unit=self.profile.money_unit))
+        if self.existing is not None:
+            for name in Budget.AMOUNT_FIELDS:
+                setattr(budget, name, getattr(self.existing, name))
+        for name, value in self.amounts_in_yuan().items():
+            setattr(budget, name, value)
+        try:
+            budget.clean()
+        except ValidationError as exc:
+            for name, messages in exc.message_dict.items():
+                field = name if name in self.fields else None
+                for message in messages:
+                    self.add_error(field, message)
+        return data
