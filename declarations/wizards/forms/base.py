@@ -16,7 +16,7 @@ TEXTAREA = forms.Textarea(attrs={"rows": 4})
 SMALL_TEXTAREA = forms.Textarea(attrs={"rows": 2})
 
 
-def _label(model, name: str) -> str:
+def field_label(model, name: str) -> str:
     return str(model._meta.get_field(name).verbose_name)
 
 

@@ -5,7 +5,7 @@ from django import forms
 from declarations.models import Declaration, Project
 from declarations.money import from_unit
 from declarations.wizards.composite import CompositeForm
-from declarations.wizards.forms.base import SMALL_TEXTAREA, StepForm, StyledForm, _label
+from declarations.wizards.forms.base import SMALL_TEXTAREA, StepForm, StyledForm, field_label
 
 
 class NarrativeForm(StepForm):
@@ -15,7 +15,7 @@ class NarrativeForm(StepForm):
         super().__init__(*args, **kwargs)
         for name in self.profile.narratives:
             model = Project if name in Project.NARRATIVE_FIELDS else Declaration
-            label = _label(model, name)
+            label = field_label(model, name)
             self.fields[name] = forms.CharField(
                 label=label,
                 required=name in self.profile.required_narratives,
