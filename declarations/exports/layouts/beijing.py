@@ -14,6 +14,7 @@ from declarations.exports.layouts.common import (
     indicator_value,
     level1_name,
     level2_name,
+    put_headers,
     put_money,
     put_text_row,
     put_title,
@@ -90,8 +91,7 @@ def build(declaration: Declaration) -> Grid:
     grid.section(repeat_rows=1)
     header = grid.add_row()
     grid.put(header, 0, "绩效指标", Style.LABEL, rowspan=len(indicators) + 1)
-    for col, label in enumerate(["一级指标", "二级指标", "指标值"], start=1):
-        grid.put(header, col, label, Style.HEADER)
+    put_headers(grid, header, 1, ["一级指标", "二级指标", "指标值"])
     first = grid.row_count
     for start, length, members in runs(indicators, key=group_name):
         grid.put(first + start, 1, group_name(members[0]), Style.CENTER, rowspan=length)

@@ -7,6 +7,7 @@ from declarations.exports.layouts.common import (
     budget_amount,
     indicator_list,
     indicator_number_or_text,
+    put_headers,
     put_money,
     put_text_row,
     put_title,
@@ -77,8 +78,7 @@ def build(declaration: Declaration) -> Grid:
     grid.section(repeat_rows=1)
     header = grid.add_row()
     grid.put(header, 0, "绩效指标", Style.LABEL, rowspan=len(indicators) + 1)
-    for col, label in enumerate(["指标", "指标权重", "计量单位", "指标性质", "指标值"], start=1):
-        grid.put(header, col, label, Style.HEADER)
+    put_headers(grid, header, 1, ["指标", "指标权重", "计量单位", "指标性质", "指标值"])
     for indicator in indicators:
         row = grid.add_row()
         grid.put(row, 1, indicator.name, Style.TEXT)

@@ -123,6 +123,15 @@ def put_text_row(grid: Grid, label: str, text: str, label_span: int = 1) -> int:
     return row
 
 
+def put_headers(grid: Grid, row: int, first_col: int, labels: list) -> None:
+    """Column headers from ``first_col`` on; a label may be ``(text, colspan)``."""
+    col = first_col
+    for label in labels:
+        text, span = label if isinstance(label, tuple) else (label, 1)
+        grid.put(row, col, text, Style.HEADER, colspan=span)
+        col += span
+
+
 def put_title(grid: Grid, text: str, style: Style = Style.TITLE) -> int:
     row = grid.add_row()
     grid.put(row, 0, text, style, colspan=grid.column_count)

@@ -9,6 +9,7 @@ from declarations.exports.layouts.common import (
     indicator_list,
     indicator_period_value,
     indicator_value,
+    put_headers,
     put_level_columns,
     put_money,
     put_text_row,
@@ -60,14 +61,12 @@ def build(declaration: Declaration) -> Grid:
     grid.section(repeat_rows=1)
     header = grid.add_row()
     grid.put(header, 0, "绩效指标", Style.LABEL, rowspan=len(indicators) + 1)
-    for col, label, span in [
-        (1, "一级指标", 1),
-        (2, "二级指标", 1),
-        (3, "三级指标", 1),
-        (4, "实施周期指标值", 2),
-        (6, "年度指标值", 2),
-    ]:
-        grid.put(header, col, label, Style.HEADER, colspan=span)
+    put_headers(
+        grid,
+        header,
+        1,
+        ["一级指标", "二级指标", "三级指标", ("实施周期指标值", 2), ("年度指标值", 2)],
+    )
     first = grid.row_count
     for indicator in indicators:
         row = grid.add_row()

@@ -8,6 +8,7 @@ from declarations.exports.layouts.common import (
     budget_amount,
     indicator_list,
     indicator_value,
+    put_headers,
     put_level_columns,
     put_money,
     put_text_row,
@@ -118,15 +119,12 @@ def _indicators(grid: Grid, declaration: Declaration) -> None:
     indicators = indicator_list(declaration)
     grid.section(repeat_rows=1)
     header = grid.add_row()
-    for col, label, span in [
-        (0, "一级指标", 1),
-        (1, "二级指标", 1),
-        (2, "三级指标", 1),
-        (3, "绩效指标描述", 2),
-        (5, "指标值", 1),
-        (6, "指标值确定依据", 1),
-    ]:
-        grid.put(header, col, label, Style.HEADER, colspan=span)
+    put_headers(
+        grid,
+        header,
+        0,
+        ["一级指标", "二级指标", "三级指标", ("绩效指标描述", 2), "指标值", "指标值确定依据"],
+    )
     first_indicator = grid.row_count
     for indicator in indicators:
         row = grid.add_row()

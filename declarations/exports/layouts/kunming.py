@@ -7,6 +7,7 @@ from declarations.exports.grid import Grid, NumberFormat, Style
 from declarations.exports.layouts.common import (
     indicator_list,
     indicator_number_or_text,
+    put_headers,
     put_level_columns,
     put_text_row,
     put_title,
@@ -100,10 +101,12 @@ def build(declaration: Declaration) -> Grid:
     grid.put(top, 0, "绩效指标", Style.HEADER, colspan=7)
     for col, label in [(7, "评（扣）分标准"), (8, "指标内容"), (9, "绩效指标值设定依据及数据来源")]:
         grid.put(top, col, label, Style.HEADER, rowspan=2)
-    for col, label in enumerate(
-        ["一级指标", "二级指标", "三级指标", "指标性质", "指标值", "度量单位", "指标属性"]
-    ):
-        grid.put(bottom, col, label, Style.HEADER)
+    put_headers(
+        grid,
+        bottom,
+        0,
+        ["一级指标", "二级指标", "三级指标", "指标性质", "指标值", "度量单位", "指标属性"],
+    )
     first_indicator = grid.row_count
     for indicator in indicators:
         row = grid.add_row()
