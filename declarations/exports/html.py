@@ -9,6 +9,9 @@ from django.utils.html import escape
 
 from declarations.exports.grid import Cell, Grid, Section, display_text
 
+# A row holding a text this long may break across pages; shorter rows are kept whole.
+LONG_TEXT = 200
+
 
 def _cell_html(cell: Cell, rowspan: int, extra_class: str = "", text: str | None = None) -> str:
     shown = display_text(cell) if text is None else text
@@ -23,8 +26,8 @@ def _cell_html(cell: Cell, rowspan: int, extra_class: str = "", text: str | None
 
 def _section_html(grid: Grid, section: Section, rows: list[list[Cell]]) -> str:
     header_end = section.first_row + section.repeat_rows  # first body row
-    head: list[list[str]] = []
-    body: list[list[str]] = []
+    head: list[str] = []
+    body: list[str] = []
     continued: dict[int, list[str]] = {}
     for index in range(section.first_row, section.last_row + 1):
         in_head = index < header_end
@@ -40,14 +43,16 @@ def _section_html(grid: Grid, section: Section, rows: list[list[Cell]]) -> str:
                 )
             else:
                 out.append(_cell_html(cell, cell.rowspan))
-        (head if in_head else body).append(out)
+        long = any(len(display_text(c)) > LONG_TEXT for c in rows[index])
+        tr = '<tr class="long">' if long else "<tr>"
+        (head if in_head else body).append(f"{tr}{''.join(out)}</tr>")
     colgroup = "".join(
         f'<col style="width:{width / sum(grid.widths) * 100:.2f}%">' for width in grid.widths
     )
     html = [f'<table class="official-table"><colgroup>{colgroup}</colgroup>']
     if head:
-        html.append("<thead>" + "".join(f"<tr>{''.join(r)}</tr>" for r in head) + "</thead>")
-    html.append("<tbody>" + "".join(f"<tr>{''.join(r)}</tr>" for r in body) + "</tbody>")
+        html.append(f"<thead>{''.join(head)}</thead>")
+    html.append(f"<tbody>{''.join(body)}</tbody>")
     html.append("</table>")
     return "".join(html)
 

@@ -66,6 +66,7 @@ html {{ font-family: "{FONT_FAMILY}", serif; font-size: 10.5pt; }}
 }}
 body {{ margin: 0; }}
 .official-table tr {{ break-inside: avoid; }}
+.official-table tr.long {{ break-inside: auto; }}
 {official}
 """
 
