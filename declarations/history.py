@@ -8,6 +8,8 @@ with its status moves into one list, newest first, each with the fields that cha
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.db.models import OuterRef, Subquery
+
 HISTORY_EXCLUDED = ["updated_at", "created_at"]
 # Bookkeeping fields that change with every save and mean nothing to a reader.
 NOT_SHOWN = {"version", "review_round"}
@@ -80,16 +82,30 @@ def timeline(declaration, limit: int = 100) -> list[Entry]:
         ),
     ]
     for records, subject in sources:
-        # Pair each record with the one before it in Python: ``prev_record`` would cost a
-        # query per record, and a declaration has many indicators.
-        previous: dict[int, object] = {}
-        for record in records.select_related("history_user").order_by("history_date", "history_id"):
-            entry = _describe(record, previous.get(record.id), subject(record))
-            previous[record.id] = record
+        for record, previous in _newest_with_previous(records, limit):
+            entry = _describe(record, previous, subject(record))
             if entry is not None:
                 entries.append(entry)
     entries.sort(key=lambda e: e.at, reverse=True)
     return entries[:limit]
+
+
+def _newest_with_previous(records, limit: int):
+    """The newest ``limit`` history records, each with the record before it of the same row,
+    in two queries (``prev_record`` would cost one per record)."""
+    model = records.model
+    before = (
+        model.objects.filter(id=OuterRef("id"), history_date__lt=OuterRef("history_date"))
+        .order_by("-history_date", "-history_id")
+        .values("history_id")[:1]
+    )
+    newest = list(
+        records.select_related("history_user")
+        .annotate(previous_id=Subquery(before))
+        .order_by("-history_date", "-history_id")[:limit]
+    )
+    previous = model.objects.in_bulk([r.previous_id for r in newest if r.previous_id])
+    return [(record, previous.get(record.previous_id)) for record in newest]
 
 
 def _move_label(change) -> str:
