@@ -1,7 +1,7 @@
 """Render a layout grid as an A4 PDF with WeasyPrint, from the same HTML as the detail page.
 
-The Chinese font is the Song-style AR PL UMing (Debian package fonts-arphic-uming, installed by
-the Makefile). It is named by its family so that fontconfig hands it to Pango directly: an
+The Chinese font is ``settings.PDF_FONT_FAMILY``, by default the Song-style AR PL UMing (Debian
+package fonts-arphic-uming, installed by the Makefile). It is named by its family so that fontconfig hands it to Pango directly: an
 ``@font-face`` rule would make WeasyPrint fetch the font file through the URL fetcher, which
 may fetch nothing but the project's own static files (no network, no ``file://`` outside the
 static directories). The family is set on ``html`` so that page-margin boxes (the page
@@ -17,7 +17,9 @@ from django.conf import settings
 from declarations.exports.grid import Grid
 from declarations.exports.html import render_html
 
-FONT_FAMILY = "AR PL UMing CN"
+
+def font_family() -> str:
+    return settings.PDF_FONT_FAMILY
 
 
 class RefusedFetch(ValueError):
@@ -58,7 +60,7 @@ def page_css(grid: Grid) -> str:
     size = "A4 landscape" if grid.landscape else "A4"
     official = (settings.BASE_DIR / "static" / "css" / "official.css").read_text(encoding="utf-8")
     return f"""
-html {{ font-family: "{FONT_FAMILY}", serif; font-size: 10.5pt; }}
+html {{ font-family: "{font_family()}", "AR PL UMing CN", serif; font-size: 10.5pt; }}
 @page {{
   size: {size};
   margin: 14mm 12mm 16mm 12mm;

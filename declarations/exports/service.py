@@ -10,6 +10,7 @@ import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.cache import caches
 from django.db.models import Prefetch, QuerySet
 
@@ -86,7 +87,8 @@ def export_declaration(declaration: Declaration, fmt: str, layout: str | None = 
     export_format = FORMATS[fmt]
     grid = build_grid(declaration, layout)
     cache = caches["exports"]
-    key = f"export:{fmt}:{RENDERER_VERSION}:{grid_digest(grid)}"
+    font = settings.PDF_FONT_FAMILY if fmt == "pdf" else ""
+    key = f"export:{fmt}:{RENDERER_VERSION}:{font}:{grid_digest(grid)}"
     data = cache.get(key)
     if data is None:
         data = export_format.render(grid)

@@ -292,11 +292,13 @@ def _font_coverage() -> set[int]:
 
     from fontTools.ttLib import TTCollection, TTFont
 
-    from declarations.exports.pdf import FONT_FAMILY
+    from declarations.exports.pdf import font_family
+
+    family = font_family()
 
     covered: set[int] = set()
     fallback = subprocess.run(
-        ["fc-match", "-s", "-f", "%{file}\n", FONT_FAMILY],
+        ["fc-match", "-s", "-f", "%{file}\n", family],
         capture_output=True,
         text=True,
         check=True,
@@ -304,7 +306,7 @@ def _font_coverage() -> set[int]:
     for path in fallback:
         if path.endswith(".ttc"):
             fonts = TTCollection(path).fonts
-            fonts = [f for f in fonts if f["name"].getDebugName(1) == FONT_FAMILY] or fonts[:1]
+            fonts = [f for f in fonts if f["name"].getDebugName(1) == family] or fonts[:1]
         else:
             fonts = [TTFont(path, lazy=True)]
         for font in fonts:
