@@ -70,8 +70,8 @@ def with_export_data(declarations: QuerySet[Declaration]) -> QuerySet[Declaratio
     )
 
 
-def grid_digest(grid: Grid) -> str:
-    return hashlib.sha256(repr(grid).encode("utf-8")).hexdigest()
+def grid_digest(grid: Grid, salt: str = "") -> str:
+    return hashlib.sha256(f"{salt}{grid!r}".encode()).hexdigest()
 
 
 def file_stem(declaration: Declaration) -> str:
@@ -87,8 +87,9 @@ def export_declaration(declaration: Declaration, fmt: str, layout: str | None = 
     export_format = FORMATS[fmt]
     grid = build_grid(declaration, layout)
     cache = caches["exports"]
+    # The digest covers what is printed and, for PDF, the font it is printed in.
     font = settings.PDF_FONT_FAMILY if fmt == "pdf" else ""
-    key = f"export:{fmt}:{RENDERER_VERSION}:{font}:{grid_digest(grid)}"
+    key = f"export:{fmt}:{RENDERER_VERSION}:{grid_digest(grid, font)}"
     data = cache.get(key)
     if data is None:
         data = export_format.render(grid)
