@@ -36,6 +36,7 @@ PROFILE = LayoutProfile(
     required_narratives=("annual_target",),
     weight_total=Decimal(100),
     level2_required=False,
+    names_required=False,
 )
 
 

@@ -28,8 +28,10 @@ class LayoutProfile:
     # (10 of 100 points are kept for the budget execution rate, hence 90 in Chongqing).
     # Whether indicators are filed under the level-1/level-2 taxonomy (Chongqing's are not).
     levels: bool = True
-    # Beijing files benefit indicators under level 1 alone (效益指标, no level 2).
+    # Beijing files benefit indicators under level 1 alone (效益指标, no level 2), and its
+    # indicators are sentences in the value column with no level-3 name.
     level2_required: bool = True
+    names_required: bool = True
     weights_required: bool = False
     weight_total: Decimal | None = None
     indicator_fields: tuple[str, ...] = field(default=())

@@ -39,9 +39,7 @@ class CategoryField(forms.TypedChoiceField):
 class IndicatorForm(StyledForm):
     level1 = CategoryField(level=1, label="一级指标")
     level2 = CategoryField(level=2, label="二级指标")
-    name = forms.CharField(
-        label="三级指标", max_length=300, error_messages={"required": "请填写指标名称。"}
-    )
+    name = forms.CharField(label="三级指标", max_length=300, required=False)
     kind = forms.ChoiceField(
         label="指标属性", choices=IndicatorKind.choices, initial=IndicatorKind.QUANTITATIVE
     )
@@ -81,6 +79,8 @@ class IndicatorForm(StyledForm):
 
     def clean(self):
         data = super().clean()
+        if not data.get("name") and (self.profile is None or self.profile.names_required):
+            self.add_error("name", "请填写指标名称。")
         level1, level2 = data.get("level1"), data.get("level2")
         if level2 is not None and level2.parent_id != getattr(level1, "pk", None):
             parent = level1.name if level1 else "（未选）"
@@ -89,7 +89,7 @@ class IndicatorForm(StyledForm):
             self.profile
             and self.profile.levels
             and not self.has_error("level1")
-            and (level1 is None or level2 is None)
+            and (level1 is None or (self.profile.level2_required and level2 is None))
         ):
             self.add_error("level2" if level1 else "level1", "所选表样需要选择一级和二级指标。")
         raw = (data.get("value") or "").strip()

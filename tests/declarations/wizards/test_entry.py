@@ -224,3 +224,157 @@ def test_detail_page_shows_warnings_and_the_edit_button(client):
     page = client.get(reverse("declaration_detail", args=[sample("000-1").pk])).content.decode()
     assert "没有满意度指标" in page and "没有效益指标" in page
     assert ">修改</button>" in page and "复制为 2026 年度申报" in page
+
+
+def _pass_all_steps(wizard, draft, overrides=None):
+    overrides = overrides or {}
+    from declarations.wizards.steps import steps_for
+
+    for step, _ in steps_for(draft.kind)[:-1]:
+        data = {k: v[0] if len(v) == 1 else v for k, v in draft.data["step_data"][step].items()}
+        data.update(overrides.get(step, {}))
+        response = wizard.post(step, data)
+        assert response.status_code == 302, (step, errors(response))
+    return wizard.post("review", {})
+
+
+def test_a_department_wide_declaration_with_key_tasks_is_saved(client):
+    from tests.declarations.wizards.helpers import formset
+
+    user = login(client, "nansha")
+    wizard = Wizard.start(client, user, kind="department")
+    assert (
+        wizard.post(
+            "basic",
+            {"fiscal_year": "2025", "layout": "gz_department", "head": "李四", "phone": "020-1"},
+        ).status_code
+        == 302
+    )
+    assert (
+        wizard.post(
+            "budget",
+            {
+                "basic_expenditure": "238.97",
+                "project_expenditure": "329",
+                "fiscal_appropriation": "567.97",
+                "other_funds": "0",
+            },
+        ).status_code
+        == 302
+    )
+    tasks = formset(
+        "targets-tasks",
+        [
+            {"name": "科普综合工作经费", "content": "科普活动", "funds": "176.7", "ORDER": "2"},
+            {"name": "科技创新综合工作经费", "content": "科创活动", "funds": "88.01", "ORDER": "1"},
+        ],
+    )
+    assert (
+        wizard.post("targets", {"overall_target": "推进科普事业发展。", **tasks}).status_code == 302
+    )
+    from indicators.models import IndicatorCategory
+
+    output = IndicatorCategory.objects.get(code="output")
+    quantity = IndicatorCategory.objects.get(code="output-quantity")
+    rows = formset(
+        "indicators-rows",
+        [
+            {
+                "level1": str(output.pk),
+                "level2": str(quantity.pk),
+                "name": "举办科普活动场次",
+                "kind": "quantitative",
+                "operator": "≥",
+                "value": "45",
+                "unit": "场次",
+                "period_value": "≥45场次",
+                "ORDER": "1",
+            },
+        ],
+        initial=1,
+    )
+    assert wizard.post("indicators", rows).status_code == 302
+    response = wizard.post("review", {})
+    declaration = Declaration.objects.get(department=user.department, fiscal_year=2025)
+    assert response.url == reverse("declaration_detail", args=[declaration.pk])
+    assert declaration.budget.total == Decimal("5679700")
+    assert list(declaration.key_tasks.values_list("order", "name", "funds")) == [
+        (1, "科技创新综合工作经费", Decimal("880100.00")),
+        (2, "科普综合工作经费", Decimal("1767000.00")),
+    ]
+    indicator = declaration.indicators.get()
+    assert (indicator.period_value, indicator.target_value) == (Decimal(45), Decimal(45))
+    user.department.refresh_from_db()
+    assert (user.department.head, user.department.phone) == ("李四", "020-1")
+    page = client.get(reverse("declaration_detail", args=[declaration.pk])).content.decode()
+    assert "科技创新综合工作经费" in page and "88.01" in page and "≥45场次" in page
+
+
+def test_copying_a_department_wide_declaration(client):
+    login(client, "xicheng")
+    source = sample("002-1")
+    client.post(reverse("declaration_copy", args=[source.pk]))
+    draft = DeclarationDraft.objects.get(copied_from=source)
+    _pass_all_steps(Wizard(client, draft), draft)
+    copy = Declaration.objects.get(department=source.department, fiscal_year=2022)
+    assert copy.indicators.count() == 40
+    assert copy.budget.total == source.budget.total
+    assert copy.annual_target == source.annual_target
+
+
+def test_editing_the_kunming_sample_asks_to_fix_qualitative_operators(client):
+    login(client, "chenggong")
+    declaration = sample("003-1")
+    client.post(reverse("declaration_edit", args=[declaration.pk]))
+    draft = DeclarationDraft.objects.get(declaration=declaration)
+    wizard = Wizard(client, draft)
+    data = {k: v[0] if len(v) == 1 else v for k, v in draft.data["step_data"]["indicators"].items()}
+    response = wizard.post("indicators", data)
+    assert "定性指标不设运算符。" in errors(response)
+
+
+@pytest.mark.parametrize(
+    ("key", "username"),
+    [("000-1", "shapingba"), ("001-1", "nansha"), ("002-1", "xicheng"), ("004-2", "shunping")],
+)
+def test_every_sample_passes_the_wizard_unchanged(client, key, username):
+    """A clerk who copies last year's table and changes nothing gets an equal table."""
+    login(client, username)
+    source = sample(key)
+    client.post(reverse("declaration_copy", args=[source.pk]))
+    draft = DeclarationDraft.objects.get(copied_from=source)
+    _pass_all_steps(Wizard(client, draft), draft)
+    copy = Declaration.objects.get(
+        department=source.department,
+        kind=source.kind,
+        fiscal_year=source.fiscal_year + 1,
+        project=source.project,
+    )
+    fields = [
+        "level1",
+        "level2",
+        "name",
+        "weight",
+        "unit",
+        "operator",
+        "kind",
+        "target_value",
+        "target_text",
+        "period_value",
+        "period_text",
+        "description",
+        "basis",
+        "scoring_rule",
+    ]
+    real = source.indicators.exclude(name="", target_text="", target_value=None)
+    assert list(copy.indicators.values_list(*fields)) == list(real.values_list(*fields))
+    for name in (
+        "total",
+        "fiscal_appropriation",
+        "other_funds",
+        "basic_expenditure",
+        "project_expenditure",
+        "district_level",
+        "subsidies_to_subdistricts",
+    ):
+        assert getattr(copy.budget, name) == getattr(source.budget, name), name
