@@ -1,23 +1,20 @@
 """Views of the review workflow: moves, the reviewer's page, answers to comments, the
 reviewer's queue, adjustments after approval and the comparison of versions."""
 
-from tempfile import SpooledTemporaryFile
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
-from declarations.exports.filenames import safe_filename
 from declarations.exports.html import render_html
 from declarations.exports.layouts import build_grid
-from declarations.exports.service import FORMATS, with_export_data, write_zip
+from declarations.exports.service import FORMATS
 from declarations.models import Department, Grade, ReviewComment
 from declarations.models.declarations import Kind, Status
 from declarations.roles import (
@@ -26,12 +23,9 @@ from declarations.roles import (
     is_reviewer,
 )
 from declarations.versions import compare, version_chain
+from declarations.views import visible_declaration, zip_download
 from declarations.workflow import MOVES, add_comments, perform, reply_to_comment
 from indicators.rules import checklist
-
-
-def _visible(request, pk):
-    return get_object_or_404(with_export_data(declarations_visible_to(request.user)), pk=pk)
 
 
 def _report(request, exc: ValidationError):
@@ -42,7 +36,7 @@ def _report(request, exc: ValidationError):
 @login_required
 @require_POST
 def move(request, pk: int, action: str):
-    declaration = _visible(request, pk)
+    declaration = visible_declaration(request, pk)
     if action not in MOVES:
         raise Http404("未知的操作。")
     try:
@@ -76,7 +70,7 @@ class ReviewForm(forms.Form):
 
 @login_required
 def review(request, pk: int):
-    declaration = _visible(request, pk)
+    declaration = visible_declaration(request, pk)
     if not is_reviewer(request.user):
         raise PermissionDenied("只有财政审核人员可以审核申报表。")
     indicators = list(declaration.indicators.all())
@@ -203,15 +197,7 @@ def queue(request):
     chosen = chosen.order_by(order, "pk")
     fmt = request.GET.get("download")
     if fmt in FORMATS:
-        archive = SpooledTemporaryFile(max_size=32 * 1024 * 1024)
-        write_zip(with_export_data(chosen), fmt, archive)
-        archive.seek(0)
-        return FileResponse(
-            archive,
-            as_attachment=True,
-            content_type="application/zip",
-            filename=safe_filename(f"审核队列_{fmt}", "zip"),
-        )
+        return zip_download(chosen, fmt, f"审核队列_{fmt}")
     counts = dict(scope.values_list("status").annotate(n=Count("pk")))
     query = data.copy()
     query.pop("download", None)
@@ -229,8 +215,8 @@ def queue(request):
 
 @login_required
 def compare_versions(request, pk: int, other_pk: int):
-    declaration = _visible(request, pk)
-    other = _visible(request, other_pk)
+    declaration = visible_declaration(request, pk)
+    other = visible_declaration(request, other_pk)
     if other not in version_chain(declaration):
         raise Http404("这两张申报表不是同一申报的不同版本。")
     old, new = sorted([declaration, other], key=lambda d: (d.created_at, d.pk))

@@ -52,6 +52,11 @@ def is_declarant(user: User) -> bool:
     )
 
 
+def is_own_declarant(user: User, declaration: Declaration) -> bool:
+    """Whether ``user`` fills declarations for the department that ``declaration`` is of."""
+    return is_declarant(user) and user.department_id == declaration.department_id
+
+
 def drafts_visible_to(user: User):
     """A clerk's own unfinished wizard runs, in their own department."""
     from declarations.models import DeclarationDraft

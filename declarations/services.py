@@ -61,10 +61,6 @@ class DeclarationInput:
     indicators: list[dict] = field(default_factory=list)
 
 
-def can_edit(user: User, declaration: Declaration) -> bool:
-    return user.department_id == declaration.department_id and declaration.is_editable
-
-
 @transaction.atomic
 def save_declaration(
     data: DeclarationInput,

@@ -76,7 +76,7 @@ def compare(old: Declaration, new: Declaration) -> Comparison:
         before = getattr(old_budget, name, None) if old_budget else None
         after = getattr(new_budget, name, None) if new_budget else None
         if before != after:
-            label = str(Budget._meta.get_field(name).verbose_name).replace("（元）", "")
+            label = Budget.label(name)
             budget.append(
                 (
                     f"{label}（{unit.label}）",

@@ -28,9 +28,9 @@ from declarations.roles import (
     declarations_visible_to,
     drafts_visible_to,
     is_declarant,
+    is_own_declarant,
     is_reviewer,
 )
-from declarations.services import can_edit
 from declarations.versions import version_chain
 from declarations.workflow import available_moves
 from indicators.models import PerformanceIndicator
@@ -86,7 +86,8 @@ def declaration_list(request):
     )
 
 
-def _visible_declaration(request, pk: int):
+def visible_declaration(request, pk: int):
+    """The declaration ``pk`` with what its pages print, or a 404 if it is out of sight."""
     return get_object_or_404(with_export_data(declarations_visible_to(request.user)), pk=pk)
 
 
@@ -100,10 +101,10 @@ def _chosen_layout(request, declaration) -> str:
 
 @login_required
 def declaration_detail(request, pk: int):
-    declaration = _visible_declaration(request, pk)
+    declaration = visible_declaration(request, pk)
     layout = _chosen_layout(request, declaration)
     table = mark_safe(render_html(build_grid(declaration, layout)))  # noqa: S308 - escaped
-    own = is_declarant(request.user) and declaration.department_id == request.user.department_id
+    own = is_own_declarant(request.user, declaration)
     return render(
         request,
         "declarations/detail.html",
@@ -115,7 +116,7 @@ def declaration_detail(request, pk: int):
             "layouts": Layout.choices,
             "warnings": warnings_for(declaration),
             "errors": errors_for(declaration) if declaration.is_editable else [],
-            "can_edit": is_declarant(request.user) and can_edit(request.user, declaration),
+            "can_edit": own and declaration.is_editable,
             "can_copy": own,
             "can_adjust": own and declaration.status == Status.APPROVED,
             "can_review": is_reviewer(request.user) and declaration.status == Status.SUBMITTED,
@@ -131,7 +132,7 @@ def declaration_detail(request, pk: int):
 def declaration_export(request, pk: int, fmt: str):
     if fmt not in FORMATS:
         raise Http404("不支持的导出格式。")
-    declaration = _visible_declaration(request, pk)
+    declaration = visible_declaration(request, pk)
     file = export_declaration(declaration, fmt, _chosen_layout(request, declaration))
     response = HttpResponse(file.data, content_type=file.content_type)
     response["Content-Disposition"] = content_disposition_header(True, file.filename)
@@ -151,11 +152,22 @@ def bulk_export(request):
     if department is not None:
         chosen = chosen.filter(department=department)
     fmt = form.cleaned_data["format"]
-    archive = SpooledTemporaryFile(max_size=32 * 1024 * 1024)
-    write_zip(with_export_data(chosen).order_by("department__name", "pk"), fmt, archive)
-    archive.seek(0)
     scope = department.display_short_name if department else "全部单位"
-    name = safe_filename(
-        f"{form.cleaned_data['fiscal_year']}年_{scope}_绩效目标申报表_{fmt}", "zip"
+    return zip_download(
+        chosen.order_by("department__name", "pk"),
+        fmt,
+        f"{form.cleaned_data['fiscal_year']}年_{scope}_绩效目标申报表_{fmt}",
     )
-    return FileResponse(archive, as_attachment=True, filename=name, content_type="application/zip")
+
+
+def zip_download(declarations, fmt: str, stem: str) -> FileResponse:
+    """One ZIP of the declarations' files, spooled to disk past 32 MiB."""
+    archive = SpooledTemporaryFile(max_size=32 * 1024 * 1024)
+    write_zip(with_export_data(declarations), fmt, archive)
+    archive.seek(0)
+    return FileResponse(
+        archive,
+        as_attachment=True,
+        filename=safe_filename(stem, "zip"),
+        content_type="application/zip",
+    )

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from declarations.models import Declaration, ReviewComment, StatusChange, User
 from declarations.models.declarations import Status
-from declarations.roles import is_declarant, is_reviewer
+from declarations.roles import is_own_declarant, is_reviewer
 
 DECLARANT, REVIEWER = "declarant", "reviewer"
 
@@ -51,7 +51,7 @@ MOVES = {
 def may(user: User, declaration: Declaration, move: Move) -> tuple[bool, str]:
     """Whether ``user`` may make ``move`` on ``declaration`` by role and scope (not status)."""
     if move.role == DECLARANT:
-        if is_declarant(user) and user.department_id == declaration.department_id:
+        if is_own_declarant(user, declaration):
             return True, ""
         return False, f"只有本单位的申报人可以{move.label}。"
     if is_reviewer(user) and (declaration.department.supervising_division_id == user.division_id):
@@ -191,7 +191,7 @@ def reply_to_comment(comment: ReviewComment, *, by: User, text: str) -> ReviewCo
     comment = (
         ReviewComment.objects.select_for_update().select_related("declaration").get(pk=comment.pk)
     )
-    if not (is_declarant(by) and by.department_id == comment.declaration.department_id):
+    if not is_own_declarant(by, comment.declaration):
         raise PermissionDenied("只有本单位的申报人可以回复审核意见。")
     if not text.strip():
         raise ValidationError("回复内容不能为空。")

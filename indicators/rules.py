@@ -42,17 +42,15 @@ def _content_errors(declaration: Declaration, profile) -> list[str]:
     """Texts and budget lines the layout requires, and the budget identities."""
     from declarations.models import Budget
 
-    project = declaration.project
-    errors = []
-    for name in profile.required_narratives:
-        source = project if project is not None and hasattr(project, name) else declaration
-        if not (getattr(source, name, "") or "").strip():
-            field = type(source)._meta.get_field(name)
-            errors.append(f"所选表样需要填写{field.verbose_name}。")
+    errors = [
+        f"所选表样需要填写{Declaration.text_label(name)}。"
+        for name in profile.required_narratives
+        if not declaration.text(name).strip()
+    ]
     budget = getattr(declaration, "budget", None)
     for name in profile.required_budget:
         if budget is None or getattr(budget, name) is None:
-            label = str(Budget._meta.get_field(name).verbose_name).replace("（元）", "")
+            label = Budget.label(name)
             errors.append(f"所选表样需要填写{label}。")
     if budget is not None:
         try:

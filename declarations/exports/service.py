@@ -94,21 +94,27 @@ def export_declaration(declaration: Declaration, fmt: str, layout: str | None = 
     if data is None:
         data = export_format.render(grid)
         cache.set(key, data)
-    stem = file_stem(declaration)
-    if layout and layout != declaration.layout:
-        stem += f"_{Layout(layout).label.split('·')[0]}表样"
     return ExportFile(
-        filename=safe_filename(stem, export_format.extension),
+        filename=export_filename(declaration, fmt, layout),
         content_type=export_format.content_type,
         data=data,
     )
 
 
+def export_filename(declaration: Declaration, fmt: str, layout: str | None = None) -> str:
+    stem = file_stem(declaration)
+    if layout and layout != declaration.layout:
+        stem += f"_{Layout(layout).label.split('·')[0]}表样"
+    return safe_filename(stem, FORMATS[fmt].extension)
+
+
 def export_many(declarations: Iterable[Declaration], fmt: str) -> Iterable[ExportFile]:
-    """Export each declaration, with file names made unique across the set."""
-    files = [export_declaration(d, fmt) for d in declarations]
-    names = unique_names([f.filename for f in files])
-    for file, name in zip(files, names, strict=True):
+    """Export each declaration, with file names made unique across the set. Files are
+    rendered one at a time as they are taken, so a bulk export never holds them all."""
+    declarations = list(declarations)
+    names = unique_names([export_filename(d, fmt) for d in declarations])
+    for declaration, name in zip(declarations, names, strict=True):
+        file = export_declaration(declaration, fmt)
         yield ExportFile(filename=name, content_type=file.content_type, data=file.data)
 
 

@@ -98,6 +98,11 @@ class Budget(models.Model):
     def __str__(self):
         return f"{self.declaration} 预算"
 
+    @staticmethod
+    def label(name: str) -> str:
+        """An amount's name without its unit (the unit is the table's): 预算总额."""
+        return str(Budget._meta.get_field(name).verbose_name).replace("（元）", "")
+
     def _unit(self) -> str:
         try:
             return self.declaration.money_unit

@@ -8,6 +8,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from declarations.history import HISTORY_EXCLUDED
+from declarations.models.projects import Project
 from declarations.models.reviews import Grade
 from declarations.money import MoneyUnit
 
@@ -143,6 +144,17 @@ class Declaration(models.Model):
 
     def __str__(self):
         return f"{self.fiscal_year}年 {self.department} {self.subject}"
+
+    def text(self, name: str) -> str:
+        """A narrative of the table: the project's own (概况, 立项依据 …) or a target."""
+        if name in Project.NARRATIVE_FIELDS:
+            return getattr(self.project, name) if self.project_id else ""
+        return getattr(self, name)
+
+    @staticmethod
+    def text_label(name: str) -> str:
+        model = Project if name in Project.NARRATIVE_FIELDS else Declaration
+        return str(model._meta.get_field(name).verbose_name)
 
     @property
     def is_editable(self) -> bool:

@@ -11,7 +11,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from declarations.models import DeclarationDraft
 from declarations.models.declarations import Kind, Status
-from declarations.roles import declarations_visible_to, drafts_visible_to, is_declarant
+from declarations.roles import (
+    declarations_visible_to,
+    drafts_visible_to,
+    is_declarant,
+    is_own_declarant,
+)
 from declarations.wizards.prefill import draft_data
 from declarations.wizards.views import DEPARTMENT_WIZARD, PROJECT_WIZARD
 from indicators.models import PerformanceIndicator
@@ -38,9 +43,8 @@ def start(request, kind: str):
 def _own_declaration(request, pk: int):
     # Out of sight is a 404 for everyone; in sight but not theirs to fill is a 403.
     declaration = get_object_or_404(declarations_visible_to(request.user), pk=pk)
-    _require_declarant(request.user)
-    if declaration.department_id != request.user.department_id:
-        raise Http404
+    if not is_own_declarant(request.user, declaration):
+        raise PermissionDenied("只有本单位的申报人可以填报申报表。")
     return declaration
 
 

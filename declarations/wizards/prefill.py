@@ -41,10 +41,7 @@ def step_initials(declaration: Declaration, fiscal_year: int) -> dict[str, dict]
     profile = profile_of(declaration.layout)
     unit = profile.money_unit
     project, department = declaration.project, declaration.department
-    texts = {}
-    for name in profile.narratives:
-        source = project if project is not None and hasattr(project, name) else declaration
-        texts[name] = getattr(source, name, "")
+    texts = {name: declaration.text(name) for name in profile.narratives}
     if declaration.kind == Kind.PROJECT:
         basic = {
             "project": project.pk if project else None,

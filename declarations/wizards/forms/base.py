@@ -16,10 +16,6 @@ TEXTAREA = forms.Textarea(attrs={"rows": 4})
 SMALL_TEXTAREA = forms.Textarea(attrs={"rows": 2})
 
 
-def field_label(model, name: str) -> str:
-    return str(model._meta.get_field(name).verbose_name)
-
-
 def style_fields(form) -> None:
     """Bootstrap classes for every field of ``form``."""
     for field in form.fields.values():

@@ -9,7 +9,7 @@ from declarations.models import Budget, Declaration
 from declarations.models.budgets import validate_spending_plan
 from declarations.money import MoneyUnit, from_unit
 from declarations.wizards.composite import CompositeForm
-from declarations.wizards.forms.base import StepForm, StyledForm, field_label
+from declarations.wizards.forms.base import StepForm, StyledForm
 
 
 class SpendingPointForm(StyledForm):
@@ -62,7 +62,7 @@ class BudgetForm(CompositeForm, StepForm):
         places = 6 if unit == MoneyUnit.WAN_YUAN else 2
         unit_label = MoneyUnit(unit).label
         for name in self.profile.budget_fields:
-            label = field_label(Budget, name).replace("（元）", "")
+            label = Budget.label(name)
             self.fields[name] = forms.DecimalField(
                 label=f"{label}（{unit_label}）",
                 # 15 digits either way: 万元 with 6 decimals is at most 13 digits of yuan,

@@ -2,10 +2,10 @@
 
 from django import forms
 
-from declarations.models import Declaration, Project
+from declarations.models import Declaration
 from declarations.money import from_unit
 from declarations.wizards.composite import CompositeForm
-from declarations.wizards.forms.base import SMALL_TEXTAREA, StepForm, StyledForm, field_label
+from declarations.wizards.forms.base import SMALL_TEXTAREA, StepForm, StyledForm
 
 
 class NarrativeForm(StepForm):
@@ -14,8 +14,7 @@ class NarrativeForm(StepForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name in self.profile.narratives:
-            model = Project if name in Project.NARRATIVE_FIELDS else Declaration
-            label = field_label(model, name)
+            label = Declaration.text_label(name)
             self.fields[name] = forms.CharField(
                 label=label,
                 required=name in self.profile.required_narratives,
