@@ -73,6 +73,33 @@ class DeclarationDraft(models.Model):
     def current_step(self) -> str | None:
         return (self.data or {}).get("step")
 
+    def refresh_title(self) -> None:
+        """Set the title the home page lists, from the basic step as typed so far and from
+        what the draft is for (修改 / 调整 / 复制)."""
+        from declarations.models.projects import Project
+
+        basic = (self.data or {}).get("step_data", {}).get("basic") or {}
+
+        def typed(name: str) -> str:
+            return (basic.get(f"basic-{name}") or [""])[0].strip()
+
+        subject = "部门整体支出"
+        if self.kind == Kind.PROJECT:
+            subject = typed("project_name")
+            if typed("project").isdigit():
+                chosen = Project.objects.filter(pk=typed("project"), department=self.department_id)
+                subject = chosen.values_list("name", flat=True).first() or subject
+            subject = subject or "项目支出"
+        year = typed("fiscal_year")
+        title = f"{year}年 {subject}" if year else subject
+        if self.declaration_id:
+            title = f"修改：{title}"
+        elif self.adjusts_id:
+            title = f"调整：{title}"
+        elif self.copied_from_id:
+            title = f"{title}（复制）"
+        self.title = title
+
     @property
     def step_title(self) -> str:
         from declarations.wizards.steps import STEP_TITLES

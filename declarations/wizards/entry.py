@@ -48,17 +48,19 @@ def _own_declaration(request, pk: int):
     return declaration
 
 
-def _draft_from(request, source, *, title: str, fiscal_year: int, **links):
+def _draft_from(request, source, *, fiscal_year: int, **links):
     """A draft that starts with every step filled in from the declaration ``source``;
     ``links`` say whether it edits, copies or adjusts it."""
-    return DeclarationDraft.objects.create(
+    draft = DeclarationDraft(
         owner=request.user,
         department=source.department,
         kind=source.kind,
-        title=title,
         data=draft_data(source, fiscal_year=fiscal_year, editing="declaration" in links),
         **links,
     )
+    draft.refresh_title()
+    draft.save()
+    return draft
 
 
 @login_required
@@ -73,7 +75,6 @@ def edit(request, pk: int):
             request,
             declaration,
             declaration=declaration,
-            title=f"修改：{declaration.fiscal_year}年 {declaration.subject}",
             fiscal_year=declaration.fiscal_year,
         )
     return redirect("wizard_step", draft_id=draft.pk, step=draft.current_step or "basic")
@@ -87,7 +88,6 @@ def copy(request, pk: int):
         request,
         source,
         copied_from=source,
-        title=f"{source.fiscal_year + 1}年 {source.subject}（复制）",
         fiscal_year=source.fiscal_year + 1,
     )
     messages.info(
@@ -109,7 +109,6 @@ def adjust(request, pk: int):
         request,
         declaration,
         adjusts=declaration,
-        title=f"调整：{declaration.fiscal_year}年 {declaration.subject}",
         fiscal_year=declaration.fiscal_year,
     )
     messages.info(request, "已按审核通过的版本创建调整草稿；保存后作为新版本重新送审。")

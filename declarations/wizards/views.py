@@ -18,7 +18,7 @@ from django.views.generic import TemplateView
 from formtools.wizard.views import NamedUrlWizardView, StepsHelper
 
 from declarations.exports.layouts import profile_of
-from declarations.models import Budget, Project
+from declarations.models import Budget
 from declarations.models.declarations import Kind, Layout
 from declarations.services import (
     DeclarationInput,
@@ -43,7 +43,7 @@ class DeclarationWizard(NamedUrlWizardView):
         self.storage = DraftStorage(draft, request)
         self.steps = StepsHelper(self)
         response = TemplateView.dispatch(self, request, *args, **kwargs)
-        self._update_title()
+        self.draft.refresh_title()
         self.storage.update_response(response)
         return response
 
@@ -216,23 +216,6 @@ class DeclarationWizard(NamedUrlWizardView):
     def _layout_label(self) -> str:
         basic = self.get_cleaned_data_for_step(self.steps.first)
         return Layout(basic["layout"]).label if basic else ""
-
-    def _update_title(self):
-        basic = self.storage.data.get("step_data", {}).get(self.steps.first) or {}
-        year = (basic.get("basic-fiscal_year") or [""])[0]
-        if self.draft.kind == Kind.PROJECT:
-            name = (basic.get("basic-project_name") or [""])[0].strip()
-            chosen = (basic.get("basic-project") or [""])[0]
-            if chosen.isdigit():
-                name = (
-                    Project.objects.filter(pk=chosen, department=self.draft.department)
-                    .values_list("name", flat=True)
-                    .first()
-                ) or name
-            subject = name or "项目支出"
-        else:
-            subject = "部门整体支出"
-        self.draft.title = f"{year}年 {subject}" if year else subject
 
 
 PROJECT_WIZARD = DeclarationWizard.as_view(form_list=PROJECT_STEPS, url_name="wizard_step")

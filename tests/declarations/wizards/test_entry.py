@@ -378,3 +378,15 @@ def test_every_sample_passes_the_wizard_unchanged(client, key, username):
         "subsidies_to_subdistricts",
     ):
         assert getattr(copy.budget, name) == getattr(source.budget, name), name
+
+
+def test_drafts_keep_saying_what_they_are_for(client):
+    login(client, "shapingba")
+    declaration = sample("000-2")
+    client.post(reverse("declaration_edit", args=[declaration.pk]))
+    client.post(reverse("declaration_copy", args=[sample("000-3").pk]))
+    edit = DeclarationDraft.objects.get(declaration=declaration)
+    client.get(reverse("wizard_step", args=[edit.pk, "budget"]))  # a visit rewrites the title
+    home = client.get(reverse("home")).content.decode()
+    assert "修改：2025年 科创工作" in home
+    assert "2026年 老科协承接科普职能专项（复制）" in home
