@@ -4,6 +4,14 @@ from django import forms
 
 from declarations.exports.service import FORMATS
 from declarations.models import Department
+from declarations.models.declarations import Kind, Status
+
+
+def style_fields(form: forms.Form, small: bool = False) -> None:
+    """Bootstrap classes for every field of ``form``."""
+    for field in form.fields.values():
+        base = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+        field.widget.attrs.setdefault("class", f"{base} {base}-sm" if small else base)
 
 
 class BulkExportForm(forms.Form):
@@ -19,8 +27,7 @@ class BulkExportForm(forms.Form):
 
     def __init__(self, *args, declarations, **kwargs):
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            field.widget.attrs["class"] = "form-select"
+        style_fields(self)
         years = sorted(set(declarations.values_list("fiscal_year", flat=True)), reverse=True)
         self.fields["fiscal_year"].choices = [(y, f"{y}年") for y in years]
         self.fields["department"].queryset = Department.objects.filter(
@@ -30,16 +37,21 @@ class BulkExportForm(forms.Form):
         self.fields["department"].error_messages["invalid_choice"] = "无权导出该单位的申报表。"
 
 
-SORTS = {
-    "-fiscal_year": ("-fiscal_year", "department__name", "pk"),
-    "fiscal_year": ("fiscal_year", "department__name", "pk"),
-    "-updated_at": ("-updated_at", "pk"),
-    "department": ("department__name", "-fiscal_year", "pk"),
-}
-
-
 class DeclarationFilterForm(forms.Form):
-    """Filters and sort order of the declaration list; bad values are reported, not guessed."""
+    """Filters and sort order of a declaration list; bad values are reported, not guessed."""
+
+    SORTS = {
+        "-fiscal_year": ("-fiscal_year", "department__name", "pk"),
+        "fiscal_year": ("fiscal_year", "department__name", "pk"),
+        "-updated_at": ("-updated_at", "pk"),
+        "department": ("department__name", "-fiscal_year", "pk"),
+    }
+    SORT_LABELS = {
+        "-fiscal_year": "年度（新→旧）",
+        "fiscal_year": "年度（旧→新）",
+        "-updated_at": "最近修改",
+        "department": "单位",
+    }
 
     fiscal_year = forms.IntegerField(
         label="预算年度",
@@ -52,40 +64,41 @@ class DeclarationFilterForm(forms.Form):
             "max_value": "年度不能晚于 2100 年。",
         },
     )
-    status = forms.ChoiceField(label="状态", required=False)
-    kind = forms.ChoiceField(label="类型", required=False)
-    sort = forms.ChoiceField(
-        label="排序",
-        required=False,
-        choices=[
-            ("-fiscal_year", "年度（新→旧）"),
-            ("fiscal_year", "年度（旧→新）"),
-            ("-updated_at", "最近修改"),
-            ("department", "单位"),
-        ],
+    status = forms.ChoiceField(
+        label="状态", required=False, choices=[("", "全部状态"), *Status.choices]
     )
+    kind = forms.ChoiceField(
+        label="类型", required=False, choices=[("", "全部类型"), *Kind.choices]
+    )
+    sort = forms.ChoiceField(label="排序", required=False)
 
     def __init__(self, *args, **kwargs):
-        from declarations.models.declarations import Kind, Status
-
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [("", "全部状态"), *Status.choices]
-        self.fields["kind"].choices = [("", "全部类型"), *Kind.choices]
-        for field in self.fields.values():
-            field.widget.attrs["class"] = (
-                "form-select form-select-sm"
-                if isinstance(field.widget, forms.Select)
-                else "form-control form-control-sm"
-            )
+        self.fields["sort"].choices = list(self.SORT_LABELS.items())
+        style_fields(self, small=True)
 
     def apply(self, declarations):
+        """The declarations filtered and sorted as asked; unfiltered if the input is bad."""
+        default = next(iter(self.SORTS))
         if not self.is_valid():
-            return declarations.order_by(*SORTS["-fiscal_year"])
-        data = self.cleaned_data
-        if data.get("fiscal_year"):
-            declarations = declarations.filter(fiscal_year=data["fiscal_year"])
-        if data.get("status"):
-            declarations = declarations.filter(status=data["status"])
-        if data.get("kind"):
-            declarations = declarations.filter(kind=data["kind"])
-        return declarations.order_by(*SORTS[data.get("sort") or "-fiscal_year"])
+            return declarations.order_by(*self.SORTS[default])
+        for name, value in self.cleaned_data.items():
+            if name != "sort" and value not in (None, ""):
+                declarations = declarations.filter(**{name: value})
+        return declarations.order_by(*self.SORTS[self.cleaned_data.get("sort") or default])
+
+
+class QueueFilterForm(DeclarationFilterForm):
+    """The reviewer's queue: the list's filters, a department, and the submission order."""
+
+    SORTS = {"submitted": ("submitted_at", "pk"), "-submitted": ("-submitted_at", "pk")}
+    SORT_LABELS = {"submitted": "提交时间（早→晚）", "-submitted": "提交时间（晚→早）"}
+
+    department = forms.ModelChoiceField(
+        label="单位", queryset=Department.objects.none(), required=False, empty_label="全部单位"
+    )
+    field_order = ["fiscal_year", "department", "kind", "status", "sort"]
+
+    def __init__(self, *args, departments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = departments

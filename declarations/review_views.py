@@ -15,8 +15,9 @@ from django.views.decorators.http import require_POST
 from declarations.exports.html import render_html
 from declarations.exports.layouts import build_grid
 from declarations.exports.service import FORMATS
+from declarations.forms import QueueFilterForm
 from declarations.models import Department, Grade, ReviewComment
-from declarations.models.declarations import Kind, Status
+from declarations.models.declarations import Status
 from declarations.roles import (
     can_export_in_bulk,
     declarations_visible_to,
@@ -135,40 +136,6 @@ def reply(request, comment_pk: int):
     return redirect(f"/declarations/{comment.declaration_id}/#comments")
 
 
-class QueueFilterForm(forms.Form):
-    fiscal_year = forms.IntegerField(
-        label="预算年度",
-        required=False,
-        min_value=2000,
-        max_value=2100,
-        error_messages={"invalid": "年度请填写四位数字。"},
-    )
-    department = forms.ModelChoiceField(
-        label="单位", queryset=Department.objects.none(), required=False, empty_label="全部单位"
-    )
-    kind = forms.ChoiceField(
-        label="类型", required=False, choices=[("", "全部类型"), *Kind.choices]
-    )
-    status = forms.ChoiceField(
-        label="状态", required=False, choices=[("", "全部状态"), *Status.choices]
-    )
-    sort = forms.ChoiceField(
-        label="排序",
-        required=False,
-        choices=[("submitted", "提交时间（早→晚）"), ("-submitted", "提交时间（晚→早）")],
-    )
-
-    def __init__(self, *args, departments, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = departments
-        for field in self.fields.values():
-            field.widget.attrs["class"] = (
-                "form-select form-select-sm"
-                if isinstance(field.widget, forms.Select)
-                else "form-control form-control-sm"
-            )
-
-
 @login_required
 def queue(request):
     if not can_export_in_bulk(request.user):
@@ -180,21 +147,8 @@ def queue(request):
     form = QueueFilterForm(
         data, departments=Department.objects.filter(pk__in=scope.values("department"))
     )
-    chosen = scope
-    if form.is_valid():
-        cleaned = form.cleaned_data
-        for name, lookup in (
-            ("fiscal_year", "fiscal_year"),
-            ("department", "department"),
-            ("kind", "kind"),
-            ("status", "status"),
-        ):
-            if cleaned.get(name):
-                chosen = chosen.filter(**{lookup: cleaned[name]})
-        order = "-submitted_at" if cleaned.get("sort") == "-submitted" else "submitted_at"
-    else:
-        chosen, order = chosen.none(), "submitted_at"
-    chosen = chosen.order_by(order, "pk")
+    # A bad filter shows (and downloads) nothing rather than everything.
+    chosen = form.apply(scope) if form.is_valid() else scope.none()
     fmt = request.GET.get("download")
     if fmt in FORMATS:
         return zip_download(chosen, fmt, f"审核队列_{fmt}")

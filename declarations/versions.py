@@ -4,7 +4,7 @@ two of them, indicator by indicator."""
 from dataclasses import dataclass, field
 
 from declarations.models import Budget, Declaration
-from declarations.money import MoneyUnit, format_amount
+from declarations.money import MoneyUnit, format_amount, plain_decimal
 from indicators.values import format_value
 
 
@@ -52,7 +52,7 @@ def _indicator_view(indicator) -> dict[str, str]:
     return {
         "level1": indicator.level1.name if indicator.level1_id else "",
         "level2": indicator.level2.name if indicator.level2_id else "",
-        "weight": format(indicator.weight.normalize(), "f") if indicator.weight is not None else "",
+        "weight": plain_decimal(indicator.weight) if indicator.weight is not None else "",
         "kind": indicator.get_kind_display(),
         "value": format_value(
             indicator.operator, indicator.target_value, indicator.unit, indicator.target_text

@@ -25,6 +25,9 @@ class SupervisingDivision(models.Model):
 class Department(models.Model):
     """A science and technology association that files declarations (部门 / 单位)."""
 
+    # What the department's own staff keep up to date in the department-wide wizard.
+    STAFF_FIELDS = ("head", "phone", "address", "functions")
+
     name = models.CharField("单位名称", max_length=100, unique=True)
     short_name = models.CharField("简称", max_length=50, blank=True)
     code = models.CharField("单位编码", max_length=30, blank=True)

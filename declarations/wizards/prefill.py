@@ -1,7 +1,7 @@
 """Opening an existing declaration in the wizard: every step filled in from the database."""
 
 from declarations.exports.layouts import profile_of
-from declarations.models import Declaration
+from declarations.models import Declaration, Department
 from declarations.models.declarations import Kind
 from declarations.money import plain_decimal, to_unit
 from declarations.wizards.composite import initial_data
@@ -55,7 +55,7 @@ def step_initials(declaration: Declaration, fiscal_year: int) -> dict[str, dict]
         basic = {
             "fiscal_year": fiscal_year,
             "layout": declaration.layout,
-            **{n: getattr(department, n) for n in ("head", "phone", "address", "functions")},
+            **{n: getattr(department, n) for n in Department.STAFF_FIELDS},
         }
     budget = getattr(declaration, "budget", None)
     amounts = (

@@ -18,7 +18,7 @@ from django.views.generic import TemplateView
 from formtools.wizard.views import NamedUrlWizardView, StepsHelper
 
 from declarations.exports.layouts import profile_of
-from declarations.models import Budget
+from declarations.models import Budget, Department
 from declarations.models.declarations import Kind, Layout
 from declarations.services import (
     DeclarationInput,
@@ -123,7 +123,7 @@ class DeclarationWizard(NamedUrlWizardView):
             data.period_start, data.period_end = basic.get("period_start"), basic.get("period_end")
         else:
             data.department_fields = {
-                name: basic.get(name) or "" for name in ("head", "phone", "address", "functions")
+                name: basic.get(name) or "" for name in Department.STAFF_FIELDS
             }
         budget = forms["budget"]
         data.amounts = budget.amounts_in_yuan()

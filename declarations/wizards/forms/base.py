@@ -4,6 +4,7 @@ from django import forms
 
 from declarations.exports.layouts import layouts_for
 from declarations.exports.layouts.profile import LayoutProfile
+from declarations.forms import style_fields
 from declarations.models import Declaration, Department
 
 YEAR_MESSAGES = {
@@ -14,13 +15,6 @@ YEAR_MESSAGES = {
 }
 TEXTAREA = forms.Textarea(attrs={"rows": 4})
 SMALL_TEXTAREA = forms.Textarea(attrs={"rows": 2})
-
-
-def style_fields(form) -> None:
-    """Bootstrap classes for every field of ``form``."""
-    for field in form.fields.values():
-        css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-        field.widget.attrs.setdefault("class", css)
 
 
 class StyledForm(forms.Form):

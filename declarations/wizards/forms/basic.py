@@ -2,7 +2,7 @@
 
 from django import forms
 
-from declarations.models import Project
+from declarations.models import Department, Project
 from declarations.models.declarations import Kind
 from declarations.wizards.forms.base import TEXTAREA, YEAR_MESSAGES, StepForm, YearAndLayoutMixin
 
@@ -79,7 +79,7 @@ class DepartmentBasicForm(YearAndLayoutMixin, StepForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._add_year_and_layout()
-        self.order_fields(["fiscal_year", "layout", "head", "phone", "address", "functions"])
+        self.order_fields(["fiscal_year", "layout", *Department.STAFF_FIELDS])
         self.style_fields()
 
     def clean(self):
