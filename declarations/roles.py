@@ -15,8 +15,15 @@ ADMIN_GROUP = "管理员"
 ROLE_GROUPS = {"staff": STAFF_GROUP, "reviewer": REVIEWER_GROUP, "administrator": ADMIN_GROUP}
 
 
+def _in_group(user: User, name: str) -> bool:
+    """Group membership, read once per user object: a page asks several role questions."""
+    if not hasattr(user, "_kexie_groups"):
+        user._kexie_groups = set(user.groups.values_list("name", flat=True))
+    return name in user._kexie_groups
+
+
 def is_administrator(user: User) -> bool:
-    return user.is_superuser or user.groups.filter(name=ADMIN_GROUP).exists()
+    return user.is_superuser or _in_group(user, ADMIN_GROUP)
 
 
 def declarations_visible_to(user: User) -> QuerySet[Declaration]:
@@ -29,13 +36,13 @@ def declarations_visible_to(user: User) -> QuerySet[Declaration]:
         return declarations
     if is_reviewer(user):
         return declarations.filter(department__supervising_division_id=user.division_id)
-    if user.department_id and user.groups.filter(name=STAFF_GROUP).exists():
+    if is_declarant(user):
         return declarations.filter(department_id=user.department_id)
     return declarations.none()
 
 
 def is_reviewer(user: User) -> bool:
-    return bool(user.division_id) and user.groups.filter(name=REVIEWER_GROUP).exists()
+    return bool(user.division_id) and _in_group(user, REVIEWER_GROUP)
 
 
 def can_export_in_bulk(user: User) -> bool:
@@ -45,11 +52,7 @@ def can_export_in_bulk(user: User) -> bool:
 
 def is_declarant(user: User) -> bool:
     """Department staff who fill declarations (申报人)."""
-    return (
-        user.is_authenticated
-        and bool(user.department_id)
-        and user.groups.filter(name=STAFF_GROUP).exists()
-    )
+    return user.is_authenticated and bool(user.department_id) and _in_group(user, STAFF_GROUP)
 
 
 def is_own_declarant(user: User, declaration: Declaration) -> bool:
