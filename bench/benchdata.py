@@ -7,9 +7,9 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from declarations.domain.choices import Kind, Layout
 from declarations.exports.service import with_export_data
 from declarations.models import Budget, Declaration, Department, Project
-from declarations.models.declarations import Kind, Layout
 from indicators.models import IndicatorCategory, PerformanceIndicator
 
 
@@ -30,7 +30,7 @@ def synthetic_declaration(indicator_count: int = 60) -> Declaration:
         annual_target="合成的六十项指标申报表。",
     )
     Budget.objects.create(
-        declaration=declaration, total=Decimal("1234567.89"), district_level=Decimal("1234567.89")
+        declaration=declaration, total=Decimal("1234567.89"), own_level=Decimal("1234567.89")
     )
     output = IndicatorCategory.objects.get(code="output")
     quantity = IndicatorCategory.objects.get(code="output-quantity")

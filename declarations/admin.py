@@ -1,9 +1,12 @@
 """The Chinese admin: departments, projects and declarations with budget and indicators inline."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
+from django.shortcuts import redirect
+from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
 
+from declarations.domain.choices import FROZEN_STATUSES
 from declarations.models import (
     Budget,
     Declaration,
@@ -17,15 +20,17 @@ from declarations.models import (
     SupervisingDivision,
     User,
 )
+from declarations.services import EditConflict, declaration_admin_save
 from indicators.models import PerformanceIndicator
 
 
 class FrozenWhenApproved:
-    """Approved declarations are frozen: the admin shows them read-only, inlines included."""
+    """Submitted and approved declarations are frozen: the admin shows them read-only,
+    inlines included, and refuses to delete them one by one or in bulk."""
 
     def _frozen(self, obj) -> bool:
         declaration = getattr(obj, "declaration", obj)
-        return declaration is not None and getattr(declaration, "status", None) == "approved"
+        return declaration is not None and getattr(declaration, "status", None) in FROZEN_STATUSES
 
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and not self._frozen(obj)
@@ -38,6 +43,15 @@ class FrozenWhenApproved:
         if args and args[0] is not None and self._frozen(args[0]):
             return False
         return super().has_add_permission(request, *args)
+
+    def delete_queryset(self, request, queryset):
+        frozen = [obj for obj in queryset if self._frozen(obj)]
+        if frozen:
+            messages.error(
+                request, f"已提交或已通过的申报表不能删除（{len(frozen)} 项），本次未删除任何内容。"
+            )
+            return
+        super().delete_queryset(request, queryset)
 
 
 @admin.register(SupervisingDivision)
@@ -81,7 +95,7 @@ class BudgetInline(FrozenWhenApproved, admin.StackedInline):
         ),
         (
             "资金级次",
-            {"fields": [("district_level", "subsidies_to_subdistricts", "transfers_down")]},
+            {"fields": [("own_level", "transfers_down")]},
         ),
         ("事业发展性支出", {"fields": [("special_funds", "other_development")]}),
     ]
@@ -119,7 +133,15 @@ class DeclarationAdmin(FrozenWhenApproved, SimpleHistoryAdmin):
     list_filter = ["fiscal_year", "department", "kind", "status", "layout"]
     search_fields = ["department__name", "project__name", "overall_target", "annual_target"]
     list_select_related = ["department", "project"]
-    readonly_fields = ["sample_key", "created_at", "updated_at", "status"]
+    readonly_fields = [
+        "sample_key",
+        "created_at",
+        "updated_at",
+        "status",
+        "version",
+        "adjusts",
+        "adjustment_no",
+    ]
     fieldsets = [
         (
             None,
@@ -132,6 +154,28 @@ class DeclarationAdmin(FrozenWhenApproved, SimpleHistoryAdmin):
             },
         ),
         (
+            "单位信息（申报时）",
+            {
+                "fields": [
+                    ("department_name", "department_short_name", "department_code"),
+                    ("organisation_code", "division_name"),
+                    ("head", "phone", "address"),
+                    "functions",
+                ]
+            },
+        ),
+        (
+            "项目信息（申报时）",
+            {
+                "fields": [
+                    ("project_name", "project_code"),
+                    ("period_start", "period_end"),
+                    *Declaration.PROJECT_NARRATIVES,
+                ]
+            },
+        ),
+        ("调整", {"fields": [("adjusts", "adjustment_no"), "adjustment_reason"]}),
+        (
             "绩效目标",
             {
                 "fields": [
@@ -143,9 +187,38 @@ class DeclarationAdmin(FrozenWhenApproved, SimpleHistoryAdmin):
                 ]
             },
         ),
-        ("来源", {"fields": ["sample_key", "created_at", "updated_at"], "classes": ["collapse"]}),
+        (
+            "来源",
+            {
+                "fields": ["version", "sample_key", "created_at", "updated_at"],
+                "classes": ["collapse"],
+            },
+        ),
     ]
     inlines = [BudgetInline, SpendingPlanInline, KeyTaskInline, IndicatorInline]
+
+    def save_model(self, request, obj, form, change):
+        # The one write path: versioned, recorded, refused when frozen.
+        declaration_admin_save(obj, by=request.user, creating=not change)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except EditConflict as exc:
+            # Rolled back whole, inlines included.
+            messages.error(request, str(exc))
+            return redirect(request.path)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """A history record can be looked at, not reverted to: a revert would bypass the
+        workflow (an approved declaration back to a draft) and the version counter. Changes
+        go through the change form, adjustments through the wizard."""
+        if request.method == "POST":
+            messages.error(
+                request, "历史版本只能查看，不能恢复；如需修改，请在申报表页面修改或发起调整。"
+            )
+            return redirect(reverse("admin:declarations_declaration_history", args=[object_id]))
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 @admin.register(User)

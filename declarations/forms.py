@@ -2,9 +2,9 @@
 
 from django import forms
 
+from declarations.domain.choices import Kind, Status
 from declarations.exports.service import FORMATS
 from declarations.models import Department
-from declarations.models.declarations import Kind, Status
 
 
 def style_fields(form: forms.Form, small: bool = False) -> None:

@@ -10,7 +10,10 @@ from datetime import datetime
 
 from django.db.models import OuterRef, Subquery
 
-HISTORY_EXCLUDED = ["updated_at", "created_at"]
+from declarations.domain.workflow import MOVES
+from declarations.models import Budget, KeyTask, SpendingPlanPoint
+from indicators.models import PerformanceIndicator
+
 # Bookkeeping fields that change with every save and mean nothing to a reader.
 NOT_SHOWN = {"version", "review_round"}
 ACTIONS = {"+": "新增", "~": "修改", "-": "删除"}
@@ -53,9 +56,6 @@ def _describe(record, previous, subject: str) -> Entry | None:
 
 def timeline(declaration, limit: int = 100) -> list[Entry]:
     """Status moves and edits of ``declaration`` and its parts, newest first."""
-    from declarations.models import Budget, KeyTask, SpendingPlanPoint
-    from indicators.models import PerformanceIndicator
-
     entries = [
         Entry(
             at=c.at,
@@ -109,7 +109,5 @@ def _newest_with_previous(records, limit: int):
 
 
 def _move_label(change) -> str:
-    from declarations.workflow import MOVES
-
     move = MOVES.get(change.action)
     return move.label if move else change.action

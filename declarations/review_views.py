@@ -12,12 +12,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
+from declarations.domain.choices import Status
 from declarations.exports.html import render_html
 from declarations.exports.layouts import build_grid
 from declarations.exports.service import FORMATS
 from declarations.forms import QueueFilterForm
 from declarations.models import Department, Grade, ReviewComment
-from declarations.models.declarations import Status
 from declarations.roles import (
     can_export_in_bulk,
     declarations_visible_to,

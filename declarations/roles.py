@@ -7,7 +7,7 @@ division decides the scope. Every query a request makes about declarations start
 
 from django.db.models import QuerySet
 
-from declarations.models import Declaration, User
+from declarations.models import Declaration, DeclarationDraft, User
 
 STAFF_GROUP = "申报人"
 REVIEWER_GROUP = "审核人"
@@ -62,8 +62,6 @@ def is_own_declarant(user: User, declaration: Declaration) -> bool:
 
 def drafts_visible_to(user: User):
     """A clerk's own unfinished wizard runs, in their own department."""
-    from declarations.models import DeclarationDraft
-
     if not is_declarant(user):
         return DeclarationDraft.objects.none()
     return DeclarationDraft.objects.filter(owner=user, department_id=user.department_id)

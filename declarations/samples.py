@@ -13,24 +13,18 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from declarations.models import (
-    Budget,
-    Declaration,
-    Department,
-    KeyTask,
-    Project,
-    SpendingPlanPoint,
-    SupervisingDivision,
-)
+from declarations.domain.budget import AMOUNT_FIELDS
+from declarations.domain.choices import IndicatorKind
+from declarations.domain.money import from_unit
+from declarations.domain.values import parse_value
+from declarations.models import Declaration, Department, Project, SupervisingDivision
 from declarations.models.budgets import validate_spending_plan
-from declarations.money import from_unit
+from declarations.services import DeclarationInput, save_declaration
 from declarations.upsert import upsert
-from indicators.models import IndicatorKind, PerformanceIndicator
 from indicators.taxonomy import resolve
-from indicators.values import parse_value
 
 FIXTURES_DIR = Path(__file__).resolve().parent.parent / "fixtures"
 SEEDS_DIR = FIXTURES_DIR / "seeds"
@@ -52,7 +46,6 @@ DEPARTMENT_FIELDS = (
     "address",
     "functions",
 )
-PROJECT_FIELDS = ("code", "period_start", "period_end", *Project.NARRATIVE_FIELDS)
 
 
 @dataclass
@@ -62,6 +55,7 @@ class LoadReport:
     indicators: int = 0
     changed_rows: int = 0
     keys: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
 
 
 class SampleError(Exception):
@@ -113,88 +107,52 @@ def _load_document(data: dict, report: LoadReport) -> None:
 
 
 def _load_declaration(department: Department, entry: dict, report: LoadReport) -> None:
+    """One declaration of a sample file, written through the one write path
+    (``services.save_declaration``), which writes nothing when it is already so."""
     key = entry["key"]
+    unit = entry["money_unit"]
+    project_data = entry.get("project") or {}
+    texts = {name: entry.get(name, "") for name in Declaration.TARGET_FIELDS}
+    texts.update({name: project_data.get(name, "") for name in Project.NARRATIVE_FIELDS})
+    data = DeclarationInput(
+        kind=entry["kind"],
+        fiscal_year=entry["fiscal_year"],
+        layout=entry["layout"],
+        project_name=project_data.get("name", ""),
+        project_code=project_data.get("code", ""),
+        period_start=project_data.get("period_start"),
+        period_end=project_data.get("period_end"),
+        texts=texts,
+        amounts={name: _amount(entry.get("budget", {}).get(name), unit) for name in AMOUNT_FIELDS},
+        spending_plan=[(p["month"], Decimal(p["percent"])) for p in entry.get("spending_plan", [])],
+        key_tasks=[
+            {**task, "funds": _amount(task.get("funds"), unit)}
+            for task in entry.get("key_tasks", [])
+        ],
+    )
     try:
-        project = None
-        if entry.get("project"):
-            project_data = entry["project"]
-            project, changed = upsert(
-                Project,
-                {"department": department, "name": project_data["name"]},
-                {name: project_data.get(name, _blank(Project, name)) for name in PROJECT_FIELDS},
-            )
-            report.changed_rows += changed
-        unit = entry["money_unit"]
-        declaration, changed = upsert(
-            Declaration,
-            {"sample_key": key},
-            {
-                "department": department,
-                "project": project,
-                "fiscal_year": entry["fiscal_year"],
-                "kind": entry["kind"],
-                "layout": entry["layout"],
-                "money_unit": unit,
-                **{name: entry.get(name, "") for name in Declaration.TARGET_FIELDS},
-            },
+        validate_spending_plan(data.spending_plan)
+        data.indicators = [indicator_values(row) for row in entry.get("indicators", [])]
+        existing = Declaration.objects.filter(sample_key=key).first()
+        declaration = save_declaration(
+            data, department=department, by=None, declaration=existing, sample_key=key
         )
-        report.changed_rows += changed
-        if "budget" in entry:
-            amounts = {
-                name: _amount(entry["budget"].get(name), unit) for name in Budget.AMOUNT_FIELDS
-            }
-            _, changed = upsert(Budget, {"declaration": declaration}, amounts)
-            report.changed_rows += changed
-        report.changed_rows += _load_spending_plan(declaration, entry.get("spending_plan", []))
-        report.changed_rows += _load_key_tasks(declaration, entry.get("key_tasks", []), unit)
-        report.changed_rows += _load_indicators(declaration, entry.get("indicators", []))
+    except PermissionDenied:
+        # Submitted or approved since it was loaded: it stays as it was reviewed.
+        report.skipped.append(key)
+        return
     except ValidationError as exc:
         raise ValidationError(f"申报表 {key}：{_describe(exc)}") from exc
+    report.changed_rows += declaration.changed_rows
     report.declarations += 1
     report.indicators += len(entry.get("indicators", []))
     report.keys.append(key)
-
-
-def _blank(model, name):
-    return None if model._meta.get_field(name).null else ""
 
 
 def _amount(text: str | None, unit: str) -> Decimal | None:
     if text is None or text == "":
         return None
     return from_unit(Decimal(text), unit)
-
-
-def _load_spending_plan(declaration: Declaration, points: list[dict]) -> int:
-    pairs = [(p["month"], Decimal(p["percent"])) for p in points]
-    validate_spending_plan(pairs)
-    changed = 0
-    for month, percent in pairs:
-        _, did = upsert(
-            SpendingPlanPoint,
-            {"declaration": declaration, "month": month},
-            {"cumulative_percent": percent},
-        )
-        changed += did
-    stale = declaration.spending_plan.exclude(month__in=[m for m, _ in pairs])
-    return changed + stale.delete()[0]
-
-
-def _load_key_tasks(declaration: Declaration, tasks: list[dict], unit: str) -> int:
-    changed = 0
-    for order, task in enumerate(tasks, start=1):
-        _, did = upsert(
-            KeyTask,
-            {"declaration": declaration, "order": order},
-            {
-                "name": task["name"],
-                "content": task.get("content", ""),
-                "funds": _amount(task.get("funds"), unit),
-                "expected_result": task.get("expected_result", ""),
-            },
-        )
-        changed += did
-    return changed + declaration.key_tasks.filter(order__gt=len(tasks)).delete()[0]
 
 
 def indicator_values(row: dict) -> dict:
@@ -239,15 +197,3 @@ def indicator_values(row: dict) -> dict:
         period_text=period.text,
     )
     return values
-
-
-def _load_indicators(declaration: Declaration, rows: list[dict]) -> int:
-    changed = 0
-    for order, row in enumerate(rows, start=1):
-        _, did = upsert(
-            PerformanceIndicator,
-            {"declaration": declaration, "order": order},
-            indicator_values(row),
-        )
-        changed += did
-    return changed + declaration.indicators.filter(order__gt=len(rows)).delete()[0]

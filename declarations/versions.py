@@ -3,9 +3,9 @@ two of them, indicator by indicator."""
 
 from dataclasses import dataclass, field
 
+from declarations.domain.money import MoneyUnit, format_amount, plain_decimal
+from declarations.domain.values import format_value
 from declarations.models import Budget, Declaration
-from declarations.money import MoneyUnit, format_amount, plain_decimal
-from indicators.values import format_value
 
 
 def version_chain(declaration: Declaration) -> list[Declaration]:

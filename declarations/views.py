@@ -11,6 +11,9 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.http import content_disposition_header
 from django.utils.safestring import mark_safe
 
+from declarations.domain.choices import Status
+from declarations.domain.profiles import layouts_for, profile_of
+from declarations.domain.rules import layout_gaps, messages
 from declarations.exports.filenames import safe_filename
 from declarations.exports.html import render_html
 from declarations.exports.layouts import build_grid
@@ -22,7 +25,7 @@ from declarations.exports.service import (
 )
 from declarations.forms import BulkExportForm, DeclarationFilterForm
 from declarations.history import timeline
-from declarations.models.declarations import Layout, Status
+from declarations.models import Declaration
 from declarations.roles import (
     can_export_in_bulk,
     declarations_visible_to,
@@ -92,11 +95,26 @@ def visible_declaration(request, pk: int):
 
 
 def _chosen_layout(request, declaration) -> str:
-    """The layout asked for with ``?layout=`` (any of the five can print any declaration)."""
+    """The layout asked for with ``?layout=``: any layout that fits the declaration's kind."""
     layout = request.GET.get("layout") or declaration.layout
-    if layout not in Layout.values:
-        raise Http404("未知的表样。")
+    if layout not in layouts_for(declaration.kind):
+        raise Http404("该表样不适用于此类申报表。")
     return layout
+
+
+def _layout_gaps(declaration, layout: str) -> list[str]:
+    if layout == declaration.layout:
+        return []
+    budget = getattr(declaration, "budget", None)
+    names = (*Declaration.NARRATIVE_FIELDS, *Declaration.DEPARTMENT_FIELDS)
+    return messages(
+        layout_gaps(
+            profile_of(layout),
+            amounts=budget.amounts() if budget else {},
+            texts={name: getattr(declaration, name) for name in names},
+            text_labels={name: Declaration.text_label(name) for name in names},
+        )
+    )
 
 
 @login_required
@@ -113,7 +131,8 @@ def declaration_detail(request, pk: int):
             "table": table,
             "formats": FORMATS,
             "layout": layout,
-            "layouts": Layout.choices,
+            "layouts": [(item.value, item.label) for item in layouts_for(declaration.kind)],
+            "layout_gaps": _layout_gaps(declaration, layout),
             "warnings": warnings_for(declaration),
             "errors": errors_for(declaration) if declaration.is_editable else [],
             "can_edit": own and declaration.is_editable,

@@ -7,45 +7,16 @@ clicking at once make one move, not two. A move that is not allowed changes noth
 why in Chinese.
 """
 
-from dataclasses import dataclass
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from declarations.domain.choices import Status
+from declarations.domain.workflow import DECLARANT, MOVES, Move
 from declarations.models import Declaration, ReviewComment, StatusChange, User
-from declarations.models.declarations import Status
+from declarations.notifications import notify_move
 from declarations.roles import is_own_declarant, is_reviewer
-
-DECLARANT, REVIEWER = "declarant", "reviewer"
-
-
-@dataclass(frozen=True)
-class Move:
-    action: str
-    label: str
-    sources: tuple[str, ...]
-    target: str
-    role: str
-    comment_required: bool = False
-
-
-MOVES = {
-    move.action: move
-    for move in (
-        Move("submit", "提交审核", (Status.DRAFT, Status.RETURNED), Status.SUBMITTED, DECLARANT),
-        Move("withdraw", "取消送审", (Status.SUBMITTED,), Status.DRAFT, DECLARANT),
-        Move(
-            "return",
-            "退回修改",
-            (Status.SUBMITTED,),
-            Status.RETURNED,
-            REVIEWER,
-            comment_required=True,
-        ),
-        Move("approve", "审核通过", (Status.SUBMITTED,), Status.APPROVED, REVIEWER),
-    )
-}
+from indicators.rules import errors_for
 
 
 def may(user: User, declaration: Declaration, move: Move) -> tuple[bool, str]:
@@ -82,9 +53,6 @@ def perform(
 ) -> Declaration:
     """Make the move ``action``; raise PermissionDenied or ValidationError and change nothing
     when it is not allowed."""
-    from declarations.notifications import notify_move
-    from indicators.rules import errors_for
-
     move = MOVES.get(action)
     if move is None:
         raise ValidationError("未知的操作。")

@@ -3,6 +3,7 @@
 from django.contrib import admin
 
 from declarations.admin import FrozenWhenApproved
+from declarations.services import declaration_part_edited, refuse_if_frozen
 from indicators.models import IndicatorCategory, PerformanceIndicator
 
 
@@ -19,3 +20,17 @@ class PerformanceIndicatorAdmin(FrozenWhenApproved, admin.ModelAdmin):
     list_filter = ["level1", "level2", "kind", "declaration__fiscal_year"]
     search_fields = ["name", "target_text", "declaration__department__name"]
     list_select_related = ["declaration__department", "declaration__project", "level1", "level2"]
+
+    def save_model(self, request, obj, form, change):
+        refuse_if_frozen(obj.declaration_id)
+        super().save_model(request, obj, form, change)
+        declaration_part_edited(obj.declaration_id, by=request.user, what=f"指标 {obj.order}")
+
+    def delete_model(self, request, obj):
+        refuse_if_frozen(obj.declaration_id)
+        super().delete_model(request, obj)
+        declaration_part_edited(obj.declaration_id, by=request.user, what=f"删除指标 {obj.order}")
+
+    def delete_queryset(self, request, queryset):
+        for indicator in queryset:
+            self.delete_model(request, indicator)

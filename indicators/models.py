@@ -6,7 +6,8 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from declarations.history import HISTORY_EXCLUDED
+from declarations.domain.choices import IndicatorKind, Operator
+from declarations.models.base import HISTORY_EXCLUDED
 
 
 class IndicatorCategory(models.Model):
@@ -65,19 +66,6 @@ class IndicatorCategory(models.Model):
         if self.parent_id:
             return f"{self.parent.name} / {self.name}"
         return self.name
-
-
-class Operator(models.TextChoices):
-    EQ = "=", "="
-    GE = "≥", "≥"
-    LE = "≤", "≤"
-    GT = ">", ">"
-    LT = "<", "<"
-
-
-class IndicatorKind(models.TextChoices):
-    QUANTITATIVE = "quantitative", "定量"
-    QUALITATIVE = "qualitative", "定性"
 
 
 WEIGHT_RANGE = [

@@ -11,9 +11,9 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 
+from declarations.domain.money import MoneyUnit, format_amount, plain_decimal
 from declarations.models import Declaration
 from declarations.models.budgets import validate_spending_plan
-from declarations.money import MoneyUnit, format_amount, plain_decimal
 
 # Targets that cannot be measured without a number or a baseline.
 VAGUE_TARGET = re.compile(

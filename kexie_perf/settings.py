@@ -87,6 +87,14 @@ DATABASES = {
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Writers take the lock when their transaction begins and wait for each other, instead
+    # of failing with "database is locked" when two saves meet (a double-click on 保存).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(transaction_mode="IMMEDIATE", timeout=20)
+
+# History records are looked at in the admin, never reverted to: a revert would bypass the
+# workflow and the version counter (declarations.admin refuses it too).
+SIMPLE_HISTORY_REVERT_DISABLED = True
 
 AUTH_USER_MODEL = "declarations.User"
 

@@ -4,8 +4,8 @@ from decimal import Decimal
 
 import factory
 
+from declarations.domain.choices import Kind, Layout
 from declarations.models import Budget, Declaration, Department, Project, User
-from declarations.models.declarations import Kind, Layout
 from declarations.roles import REVIEWER_GROUP, STAFF_GROUP
 from indicators.models import IndicatorCategory, IndicatorKind, PerformanceIndicator
 
@@ -35,6 +35,10 @@ class DeclarationFactory(factory.django.DjangoModelFactory):
     fiscal_year = 2026
     kind = Kind.PROJECT
     layout = Layout.CHONGQING_SPECIAL
+    # What it prints is its own copy, taken from the shared rows when it is made.
+    department_name = factory.LazyAttribute(lambda o: o.department.name)
+    department_short_name = factory.LazyAttribute(lambda o: o.department.short_name)
+    project_name = factory.LazyAttribute(lambda o: o.project.name if o.project else "")
 
 
 class BudgetFactory(factory.django.DjangoModelFactory):

@@ -7,8 +7,8 @@ not the user's to do), "login" (sent to the log-in page).
 import pytest
 from django.urls import reverse
 
+from declarations.domain.choices import Status
 from declarations.models import Declaration, StatusChange, SupervisingDivision, User
-from declarations.models.declarations import Status
 from tests.factories import reviewer_user
 
 pytestmark = pytest.mark.django_db

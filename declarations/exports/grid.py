@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 
+from declarations.domain.money import plain_decimal
+
 
 class Style(StrEnum):
     TITLE = "title"  # the table's title, large, centred, no border
@@ -130,8 +132,6 @@ class Grid:
 
 def display_text(cell: Cell) -> str:
     """The text a reader sees in a cell, for HTML, PDF and tests."""
-    from declarations.money import plain_decimal
-
     value = cell.value
     if value is None:
         return ""

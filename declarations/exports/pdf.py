@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
+from django.utils.html import escape
 
 from declarations.exports.grid import Grid
 from declarations.exports.html import render_html
@@ -74,8 +75,6 @@ body {{ margin: 0; }}
 
 
 def html_document(grid: Grid) -> str:
-    from django.utils.html import escape
-
     return (
         '<!DOCTYPE html><html lang="zh-hans"><head><meta charset="utf-8">'
         f"<title>{escape(grid.title)}</title><style>{page_css(grid)}</style></head>"

@@ -14,11 +14,13 @@ from django.conf import settings
 from django.core.cache import caches
 from django.db.models import Prefetch, QuerySet
 
+from declarations.domain.choices import Layout
 from declarations.exports.filenames import safe_filename, unique_names
 from declarations.exports.grid import Grid
 from declarations.exports.layouts import build_grid
+from declarations.exports.pdf import render_pdf
+from declarations.exports.xlsx import render_xlsx
 from declarations.models import Declaration
-from declarations.models.declarations import Layout
 from indicators.models import PerformanceIndicator
 
 # Bump when a renderer changes its output, so cached files of the old renderer are not served.
@@ -33,11 +35,7 @@ class ExportFormat:
 
     def render(self, grid: Grid) -> bytes:
         if self.extension == "xlsx":
-            from declarations.exports.xlsx import render_xlsx
-
             return render_xlsx(grid)
-        from declarations.exports.pdf import render_pdf
-
         return render_pdf(grid)
 
 

@@ -4,6 +4,7 @@ from .budgets import Budget, SpendingPlanPoint
 from .declarations import Declaration, KeyTask
 from .departments import Department, SupervisingDivision
 from .drafts import DeclarationDraft
+from .events import DeclarationEvent
 from .projects import Project
 from .reviews import Grade, ReviewComment, StatusChange
 from .users import User
@@ -12,6 +13,7 @@ __all__ = [
     "Budget",
     "Declaration",
     "DeclarationDraft",
+    "DeclarationEvent",
     "Department",
     "Grade",
     "KeyTask",

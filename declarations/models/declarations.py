@@ -7,37 +7,54 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from declarations.history import HISTORY_EXCLUDED
-from declarations.models.projects import Project
-from declarations.models.reviews import Grade
-from declarations.money import MoneyUnit
+from declarations.domain.choices import FROZEN_STATUSES, Grade, Kind, Layout, Status
+from declarations.domain.money import MoneyUnit
+from declarations.domain.rules import Finding, as_error_dict, period_findings
+from declarations.models.base import HISTORY_EXCLUDED
 
 
-class Kind(models.TextChoices):
-    PROJECT = "project", "项目支出"
-    DEPARTMENT = "department", "部门整体支出"
-
-
-class Status(models.TextChoices):
-    DRAFT = "draft", "草稿"
-    SUBMITTED = "submitted", "已提交"
-    RETURNED = "returned", "已退回"
-    APPROVED = "approved", "已通过"
-
-
-class Layout(models.TextChoices):
-    """The official table layouts a declaration can be filed in (see DOMAIN.md)."""
-
-    CHONGQING_SPECIAL = "cq_special", "重庆·专项资金绩效目标申报表"
-    GUANGZHOU_DEPARTMENT = "gz_department", "广州·部门整体预算绩效目标申报表"
-    BEIJING_DEPARTMENT = "bj_department", "北京·部门（单位）绩效目标申报表"
-    KUNMING_PROJECT = "km_project", "昆明·项目绩效目标表"
-    HEBEI_COUNTY = "hb_county", "河北·县级预算项目绩效目标表"
+def _text(label: str) -> models.TextField:
+    return models.TextField(label, blank=True)
 
 
 class Declaration(models.Model):
+    """A declaration owns everything it prints: the department's particulars as declared, the
+    project's name, code, period and narratives, the budget, indicators and key tasks. The
+    shared department and project rows only pre-fill the next declaration."""
+
     # The target texts of a declaration.
     TARGET_FIELDS = ("overall_target", "annual_target", "sub_targets", "safeguards", "other_tasks")
+    # The project's narratives, in the order the forms show them.
+    PROJECT_NARRATIVES = (
+        "overview",
+        "legal_basis",
+        "funding_source",
+        "content",
+        "funding_arrangement",
+        "fund_use",
+        "plan",
+        "expected_results",
+    )
+    NARRATIVE_FIELDS = PROJECT_NARRATIVES + TARGET_FIELDS
+    # The department's particulars as declared: declaration field -> Department field.
+    DEPARTMENT_FIELDS = {
+        "department_name": "name",
+        "department_short_name": "short_name",
+        "department_code": "code",
+        "organisation_code": "organisation_code",
+        "head": "head",
+        "phone": "phone",
+        "address": "address",
+        "functions": "functions",
+    }
+    # The project's particulars as declared: declaration field -> Project field.
+    PROJECT_FIELDS = {
+        "project_name": "name",
+        "project_code": "code",
+        "period_start": "period_start",
+        "period_end": "period_end",
+        **{name: name for name in PROJECT_NARRATIVES},
+    }
 
     department = models.ForeignKey(
         "declarations.Department",
@@ -66,6 +83,29 @@ class Declaration(models.Model):
         blank=True,
         related_name="declarations",
     )
+    department_name = models.CharField("单位名称", max_length=100, blank=True)
+    department_short_name = models.CharField("单位简称", max_length=50, blank=True)
+    department_code = models.CharField("单位编码", max_length=30, blank=True)
+    organisation_code = models.CharField(
+        "组织机构代码 / 统一社会信用代码", max_length=30, blank=True
+    )
+    head = models.CharField("负责人 / 法人代表", max_length=50, blank=True)
+    phone = models.CharField("联系电话", max_length=50, blank=True)
+    address = models.CharField("地址", max_length=200, blank=True)
+    functions = _text("职能概述")
+    division_name = models.CharField("业务主管部门", max_length=100, blank=True)
+    project_name = models.CharField("项目名称", max_length=200, blank=True)
+    project_code = models.CharField("项目编码", max_length=50, blank=True)
+    period_start = models.PositiveSmallIntegerField("实施周期起始年度", null=True, blank=True)
+    period_end = models.PositiveSmallIntegerField("实施周期结束年度", null=True, blank=True)
+    overview = _text("项目概况")
+    legal_basis = _text("立项依据")
+    funding_source = models.CharField("经费来源", max_length=100, blank=True)
+    content = _text("实施内容")
+    funding_arrangement = _text("资金安排情况")
+    fund_use = _text("资金用途")
+    plan = _text("实施计划")
+    expected_results = _text("预期成效")
     overall_target = models.TextField("总体目标", blank=True)
     annual_target = models.TextField("年度目标", blank=True)
     sub_targets = models.TextField("分项绩效目标", blank=True)
@@ -79,6 +119,12 @@ class Declaration(models.Model):
         blank=True,
         related_name="adjustments",
         help_text="审核通过后调整时，新版本指向被调整的已通过版本。",
+    )
+    adjustment_no = models.PositiveSmallIntegerField(
+        "调整次序", default=0, editable=False, help_text="原申报表为 0，第 N 次调整为 N。"
+    )
+    adjustment_reason = models.TextField(
+        "调整说明", blank=True, help_text="调整版本必须说明调整的原因和内容。"
     )
     review_round = models.PositiveIntegerField("送审次数", default=0, editable=False)
     submitted_at = models.DateTimeField("提交时间", null=True, blank=True, editable=False)
@@ -132,6 +178,26 @@ class Declaration(models.Model):
                 name="declaration_project_matches_kind",
                 violation_error_message="项目支出申报表必须关联项目，部门整体申报表不能关联项目。",
             ),
+            # One declaration of a project (or of the department as a whole) per year and
+            # place in the adjustment chain: a double-click on 保存 cannot make two.
+            models.UniqueConstraint(
+                fields=["project", "fiscal_year", "adjustment_no"],
+                condition=Q(kind=Kind.PROJECT),
+                name="declaration_one_per_project_year",
+                violation_error_message="该项目在该年度已有申报表。",
+            ),
+            models.UniqueConstraint(
+                fields=["department", "fiscal_year", "adjustment_no"],
+                condition=Q(kind=Kind.DEPARTMENT),
+                name="declaration_one_department_wide_per_year",
+                violation_error_message="本单位在该年度已有部门整体申报表。",
+            ),
+            models.CheckConstraint(
+                condition=Q(adjustment_no=0, adjusts__isnull=True)
+                | Q(adjustment_no__gt=0, adjusts__isnull=False),
+                name="declaration_adjustment_numbered",
+                violation_error_message="调整版本必须指向被调整的申报表。",
+            ),
             models.CheckConstraint(
                 condition=Q(kind__in=Kind.values),
                 name="declaration_kind_valid",
@@ -143,28 +209,39 @@ class Declaration(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.fiscal_year}年 {self.department} {self.subject}"
+        return f"{self.fiscal_year}年 {self.department_name} {self.subject}"
 
     def text(self, name: str) -> str:
-        """A narrative of the table: the project's own (概况, 立项依据 …) or a target."""
-        if name in Project.NARRATIVE_FIELDS:
-            return getattr(self.project, name) if self.project_id else ""
+        """A narrative of the table: the project's (概况, 立项依据 …) or a target."""
         return getattr(self, name)
 
     @staticmethod
     def text_label(name: str) -> str:
-        model = Project if name in Project.NARRATIVE_FIELDS else Declaration
-        return str(model._meta.get_field(name).verbose_name)
+        return str(Declaration._meta.get_field(name).verbose_name)
+
+    @property
+    def display_short_name(self) -> str:
+        return self.department_short_name or self.department_name
+
+    @property
+    def period_label(self) -> str:
+        if self.period_start and self.period_end and self.period_start != self.period_end:
+            return f"{self.period_start}-{self.period_end}"
+        return str(self.period_start or self.period_end or "")
 
     @property
     def is_editable(self) -> bool:
         """Staff may change a declaration only while it is a draft or has been returned."""
-        return self.status in (Status.DRAFT, Status.RETURNED)
+        return self.status not in FROZEN_STATUSES
+
+    @property
+    def is_adjustment(self) -> bool:
+        return self.adjusts_id is not None
 
     @property
     def subject(self) -> str:
         """What the table is about: the project's name or the department as a whole."""
-        return self.project.name if self.project_id else "部门整体"
+        return self.project_name if self.kind == Kind.PROJECT else "部门整体"
 
     def clean(self):
         if self.kind == Kind.PROJECT and not self.project_id:
@@ -177,6 +254,13 @@ class Declaration(models.Model):
             and self.project.department_id != self.department_id
         ):
             raise ValidationError({"project": "所选项目不属于本单位。"})
+        findings = period_findings(self.period_start, self.period_end)
+        if self.adjusts_id and not self.adjustment_reason.strip():
+            findings.append(
+                Finding("调整版本请填写调整说明：调整了什么、为什么调整。", "adjustment_reason")
+            )
+        if findings:
+            raise ValidationError(as_error_dict(findings))
 
 
 class KeyTask(models.Model):

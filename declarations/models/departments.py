@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from declarations.history import HISTORY_EXCLUDED
+from declarations.models.base import HISTORY_EXCLUDED
 
 
 class SupervisingDivision(models.Model):

@@ -8,7 +8,9 @@ whole declaration at once, so a half-filled wizard never leaves a half-written d
 from django.conf import settings
 from django.db import models
 
-from declarations.models.declarations import Kind
+from declarations.domain.choices import Kind
+from declarations.domain.steps import STEP_TITLES
+from declarations.models.projects import Project
 
 
 class DeclarationDraft(models.Model):
@@ -76,8 +78,6 @@ class DeclarationDraft(models.Model):
     def refresh_title(self) -> None:
         """Set the title the home page lists, from the basic step as typed so far and from
         what the draft is for (修改 / 调整 / 复制)."""
-        from declarations.models.projects import Project
-
         basic = (self.data or {}).get("step_data", {}).get("basic") or {}
 
         def typed(name: str) -> str:
@@ -102,6 +102,4 @@ class DeclarationDraft(models.Model):
 
     @property
     def step_title(self) -> str:
-        from declarations.wizards.steps import STEP_TITLES
-
         return STEP_TITLES.get(self.current_step or "basic", "基本信息")

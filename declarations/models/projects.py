@@ -4,7 +4,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from declarations.history import HISTORY_EXCLUDED
+from declarations.domain.rules import as_error_dict, period_findings
+from declarations.models.base import HISTORY_EXCLUDED
 
 
 class Project(models.Model):
@@ -70,5 +71,6 @@ class Project(models.Model):
         return str(self.period_start or self.period_end or "")
 
     def clean(self):
-        if (self.period_start is None) != (self.period_end is None):
-            raise ValidationError({"period_end": "实施周期需同时填写起始年度和结束年度。"})
+        findings = period_findings(self.period_start, self.period_end)
+        if findings:
+            raise ValidationError(as_error_dict(findings))

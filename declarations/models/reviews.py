@@ -4,12 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-
-class Grade(models.TextChoices):
-    EXCELLENT = "excellent", "优"
-    GOOD = "good", "良"
-    FAIR = "fair", "中"
-    POOR = "poor", "差"
+from declarations.domain.choices import Grade  # noqa: F401  (re-exported)
 
 
 class StatusChange(models.Model):

@@ -9,8 +9,9 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_GET, require_POST
 
+from declarations.domain.choices import Kind, Status
+from declarations.domain.values import format_value
 from declarations.models import DeclarationDraft
-from declarations.models.declarations import Kind, Status
 from declarations.roles import (
     declarations_visible_to,
     drafts_visible_to,
@@ -20,7 +21,6 @@ from declarations.roles import (
 from declarations.wizards.prefill import draft_data
 from declarations.wizards.views import DEPARTMENT_WIZARD, PROJECT_WIZARD
 from indicators.models import PerformanceIndicator
-from indicators.values import format_value
 
 
 def _require_declarant(user):
@@ -55,7 +55,12 @@ def _draft_from(request, source, *, fiscal_year: int, **links):
         owner=request.user,
         department=source.department,
         kind=source.kind,
-        data=draft_data(source, fiscal_year=fiscal_year, editing="declaration" in links),
+        data=draft_data(
+            source,
+            fiscal_year=fiscal_year,
+            editing="declaration" in links,
+            adjusting="adjusts" in links,
+        ),
         **links,
     )
     draft.refresh_title()

@@ -1,9 +1,9 @@
 """Opening an existing declaration in the wizard: every step filled in from the database."""
 
+from declarations.domain.choices import Kind
+from declarations.domain.money import plain_decimal, to_unit
 from declarations.exports.layouts import profile_of
 from declarations.models import Declaration, Department
-from declarations.models.declarations import Kind
-from declarations.money import plain_decimal, to_unit
 from declarations.wizards.composite import initial_data
 from declarations.wizards.steps import steps_for
 
@@ -36,18 +36,19 @@ def _indicator_row(indicator) -> dict:
     }
 
 
-def step_initials(declaration: Declaration, fiscal_year: int) -> dict[str, dict]:
+def step_initials(
+    declaration: Declaration, fiscal_year: int, adjusting: bool = False
+) -> dict[str, dict]:
     """Initial values of each step's form, and the extra keyword arguments they take."""
     profile = profile_of(declaration.layout)
     unit = profile.money_unit
-    project, department = declaration.project, declaration.department
     texts = {name: declaration.text(name) for name in profile.narratives}
     if declaration.kind == Kind.PROJECT:
         basic = {
-            "project": project.pk if project else None,
-            "project_code": project.code,
-            "period_start": project.period_start,
-            "period_end": project.period_end,
+            "project": declaration.project_id,
+            "project_code": declaration.project_code,
+            "period_start": declaration.period_start,
+            "period_end": declaration.period_end,
             "fiscal_year": fiscal_year,
             "layout": declaration.layout,
         }
@@ -55,8 +56,10 @@ def step_initials(declaration: Declaration, fiscal_year: int) -> dict[str, dict]
         basic = {
             "fiscal_year": fiscal_year,
             "layout": declaration.layout,
-            **{n: getattr(department, n) for n in Department.STAFF_FIELDS},
+            **{n: getattr(declaration, n) for n in Department.STAFF_FIELDS},
         }
+    if adjusting or declaration.adjusts_id:
+        basic["adjustment_reason"] = "" if adjusting else declaration.adjustment_reason
     budget = getattr(declaration, "budget", None)
     amounts = (
         {name: _amount(getattr(budget, name), unit) for name in profile.budget_fields}
@@ -96,10 +99,12 @@ def step_initials(declaration: Declaration, fiscal_year: int) -> dict[str, dict]
     }
 
 
-def draft_data(declaration: Declaration, *, fiscal_year: int, editing: bool) -> dict:
+def draft_data(
+    declaration: Declaration, *, fiscal_year: int, editing: bool, adjusting: bool = False
+) -> dict:
     """The wizard storage of a draft that starts from ``declaration``."""
     profile = profile_of(declaration.layout)
-    initials = step_initials(declaration, fiscal_year)
+    initials = step_initials(declaration, fiscal_year, adjusting)
     step_data = {}
     for step, form_class in steps_for(declaration.kind):
         extra = dict(initials[step])
@@ -111,6 +116,7 @@ def draft_data(declaration: Declaration, *, fiscal_year: int, editing: bool) -> 
             kind=declaration.kind,
             profile=profile,
             declaration=declaration if editing else None,
+            adjusts=declaration if adjusting else None,
             **extra,
         )
         step_data[step] = initial_data(form)

@@ -1,6 +1,7 @@
 """The steps of the two wizards, in order, with their titles."""
 
-from declarations.models.declarations import Kind
+from declarations.domain.choices import Kind
+from declarations.domain.steps import STEP_TITLES  # noqa: F401  (the wizard reads it here)
 from declarations.wizards.forms import (
     BudgetForm,
     DepartmentBasicForm,
@@ -25,14 +26,6 @@ DEPARTMENT_STEPS = [
     ("indicators", IndicatorsForm),
     ("review", ReviewForm),
 ]
-STEP_TITLES = {
-    "basic": "基本信息",
-    "budget": "预算资金",
-    "narratives": "项目情况与目标",
-    "targets": "绩效目标与重点任务",
-    "indicators": "绩效指标",
-    "review": "核对并保存",
-}
 
 
 def steps_for(kind: str):

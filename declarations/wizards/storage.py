@@ -6,6 +6,7 @@ resume from the home page on another day or machine. Two tabs on two drafts neve
 because each draft is its own row and its own wizard prefix.
 """
 
+from django.utils import timezone
 from formtools.wizard.storage.base import BaseStorage
 
 from declarations.models import DeclarationDraft
@@ -28,6 +29,9 @@ class DraftStorage(BaseStorage):
 
     def update_response(self, response):
         # The draft is gone once the declaration has been saved from it.
+        # A second request of a double-click may find it deleted meanwhile: update, not save.
         if self.draft.pk is not None:
-            self.draft.save(update_fields=["data", "title", "updated_at"])
+            type(self.draft).objects.filter(pk=self.draft.pk).update(
+                data=self.draft.data, title=self.draft.title, updated_at=timezone.now()
+            )
         return super().update_response(response)

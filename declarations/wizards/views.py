@@ -11,21 +11,25 @@ What differs from formtools' defaults, and why:
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import TemplateView
 from formtools.wizard.views import NamedUrlWizardView, StepsHelper
 
+from declarations.domain.choices import Kind, Layout
 from declarations.exports.layouts import profile_of
-from declarations.models import Budget, Department
-from declarations.models.declarations import Kind, Layout
+from declarations.models import Budget, DeclarationDraft, Department, Project
 from declarations.services import (
     DeclarationInput,
+    DuplicateDeclaration,
     EditConflict,
-    preview,
+    adjustment_number,
+    existing_declaration,
     save_declaration,
 )
+from declarations.wizards.preview import preview
 from declarations.wizards.steps import DEPARTMENT_STEPS, PROJECT_STEPS, STEP_TITLES
 from declarations.wizards.storage import DraftStorage
 from indicators.models import IndicatorCategory
@@ -122,9 +126,8 @@ class DeclarationWizard(NamedUrlWizardView):
             data.project_code = basic.get("project_code") or ""
             data.period_start, data.period_end = basic.get("period_start"), basic.get("period_end")
         else:
-            data.department_fields = {
-                name: basic.get(name) or "" for name in Department.STAFF_FIELDS
-            }
+            data.particulars = {name: basic.get(name) or "" for name in Department.STAFF_FIELDS}
+        data.adjustment_reason = (basic.get("adjustment_reason") or "").strip()
         budget = forms["budget"]
         data.amounts = budget.amounts_in_yuan()
         if "plan" in budget.nested:
@@ -146,20 +149,48 @@ class DeclarationWizard(NamedUrlWizardView):
         return self.done(list(forms.values()), form_dict=forms, **kwargs)
 
     def done(self, form_list, form_dict=None, **kwargs):
-        try:
-            declaration = save_declaration(
-                self.collect(form_dict),
-                department=self.draft.department,
-                by=self.request.user,
-                declaration=self.draft.declaration,
-                expected_version=self.storage.extra_data.get("version"),
-                adjusts=self.draft.adjusts,
+        data = self.collect(form_dict)
+        with transaction.atomic():
+            # Two clicks on 保存 arrive as two requests; the draft's row lock lets the first
+            # save and the second find the draft gone and follow it to the declaration.
+            if not DeclarationDraft.objects.select_for_update().filter(pk=self.draft.pk).exists():
+                return self._saved_already(data)
+            try:
+                declaration = save_declaration(
+                    data,
+                    department=self.draft.department,
+                    by=self.request.user,
+                    declaration=self.draft.declaration,
+                    expected_version=self.storage.extra_data.get("version"),
+                    adjusts=self.draft.adjusts,
+                )
+            except (DuplicateDeclaration, EditConflict, PermissionDenied) as exc:
+                return self.render(form_list[-1], save_errors=[str(exc)])
+            except ValidationError as exc:
+                return self.render(form_list[-1], save_errors=exc.messages)
+            self.draft.delete()
+        messages.success(self.request, "申报表已保存。")
+        return redirect("declaration_detail", pk=declaration.pk)
+
+    def _saved_already(self, data: DeclarationInput):
+        declaration = self.draft.declaration
+        if declaration is None:
+            project = (
+                data.project
+                or Project.objects.filter(
+                    department=self.draft.department, name=data.project_name
+                ).first()
             )
-        except (EditConflict, PermissionDenied) as exc:
-            return self.render(form_list[-1], save_errors=[str(exc)])
-        except ValidationError as exc:
-            return self.render(form_list[-1], save_errors=exc.messages)
-        self.draft.delete()
+            declaration = existing_declaration(
+                self.draft.department,
+                data.kind,
+                project,
+                data.fiscal_year,
+                adjustment_number(self.draft.adjusts),
+            )
+        if declaration is None:
+            messages.info(self.request, "该草稿已保存或已放弃。")
+            return redirect("home")
         messages.success(self.request, "申报表已保存。")
         return redirect("declaration_detail", pk=declaration.pk)
 

@@ -5,9 +5,9 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
+from declarations.domain.money import MoneyUnit, format_amount
 from declarations.models import Budget
 from declarations.models.budgets import validate_spending_plan
-from declarations.money import MoneyUnit, format_amount
 from tests.factories import BudgetFactory, DeclarationFactory
 
 pytestmark = pytest.mark.django_db
@@ -24,30 +24,30 @@ def test_parts_that_do_not_add_up_are_rejected_with_the_sums_in_the_tables_unit(
     with pytest.raises(ValidationError) as excinfo:
         budget.full_clean()
     messages = excinfo.value.message_dict["basic_expenditure"]
-    assert messages == [
-        "基本支出、项目支出与其他支出之和为 566.97 万元，与预算总额 567.97 万元 不一致。"
-    ]
+    assert messages == ["基本支出、项目支出之和为 566.97 万元，与预算总额 567.97 万元 不一致。"]
     assert not Budget.objects.filter(declaration=declaration).exists()
 
 
-def test_district_level_and_subsidies_must_make_the_total():
+def test_own_level_and_transfers_down_must_make_the_total():
     budget = BudgetFactory.build(
         declaration=DeclarationFactory(money_unit=MoneyUnit.YUAN),
         total=Decimal("400000"),
-        district_level=Decimal("100000"),
-        subsidies_to_subdistricts=Decimal("200000"),
+        own_level=Decimal("100000"),
+        transfers_down=Decimal("200000"),
     )
     with pytest.raises(ValidationError) as excinfo:
         budget.full_clean()
-    assert "与预算总额 400000.00 元 不一致" in excinfo.value.message_dict["district_level"][0]
+    assert excinfo.value.message_dict["own_level"] == [
+        "本级使用资金、对下转移支付资金之和为 300000.00 元，与预算总额 400000.00 元 不一致。"
+    ]
 
 
 def test_blank_part_counts_as_zero_and_blank_group_is_not_checked():
     budget = BudgetFactory.build(
         declaration=DeclarationFactory(),
         total=Decimal("400000"),
-        district_level=None,
-        subsidies_to_subdistricts=Decimal("400000"),
+        own_level=None,
+        transfers_down=Decimal("400000"),
     )
     budget.full_clean()
 
@@ -56,9 +56,7 @@ def test_parts_without_total_ask_for_the_total():
     budget = Budget(declaration=DeclarationFactory(), fiscal_appropriation=Decimal("1"))
     with pytest.raises(ValidationError) as excinfo:
         budget.full_clean()
-    assert excinfo.value.message_dict["total"] == [
-        "已填写财政拨款（财政资金）与其他资金，请同时填写预算总额。"
-    ]
+    assert excinfo.value.message_dict["total"] == ["已填写财政拨款，请同时填写预算总额。"]
 
 
 def test_development_spending_cannot_exceed_project_spending():

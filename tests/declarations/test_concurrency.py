@@ -11,8 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db import connection, connections
 
 from declarations import workflow
+from declarations.domain.choices import Status
 from declarations.models import Declaration, StatusChange, User
-from declarations.models.declarations import Status
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),

@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from declarations.models.declarations import Kind
+from declarations.domain.choices import Kind
 from tests.factories import DeclarationFactory, DepartmentFactory, ProjectFactory
 
 pytestmark = pytest.mark.django_db

@@ -18,7 +18,7 @@ def test_a_wizard_edit_is_recorded_field_by_field_with_its_user(client):
     declaration = Declaration.objects.get(sample_key="000-2")
     client.post(reverse("declaration_edit", args=[declaration.pk]))
     wizard = Wizard(client, DeclarationDraft.objects.get(declaration=declaration))
-    wizard.post("budget", {"total": "12", "district_level": "12"})
+    wizard.post("budget", {"total": "12", "own_level": "12"})
     data = {
         k: v[0] if len(v) == 1 else v
         for k, v in wizard.draft.data["step_data"]["indicators"].items()

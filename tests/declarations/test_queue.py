@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from declarations import workflow
+from declarations.domain.choices import Status
 from declarations.models import Declaration, User
-from declarations.models.declarations import Status
 
 pytestmark = pytest.mark.django_db
 

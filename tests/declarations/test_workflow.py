@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from declarations import workflow
+from declarations.domain.choices import Status
 from declarations.models import (
     Declaration,
     DeclarationDraft,
@@ -17,7 +18,6 @@ from declarations.models import (
     SupervisingDivision,
     User,
 )
-from declarations.models.declarations import Status
 from declarations.versions import compare, version_chain
 from tests.factories import reviewer_user
 
@@ -180,14 +180,36 @@ def test_the_adjustment_version_chain(client, declaration):
     from tests.declarations.wizards.helpers import Wizard
 
     wizard = Wizard(client, draft)
+    basic = {k: v[0] if len(v) == 1 else v for k, v in draft.data["step_data"]["basic"].items()}
+    refused = wizard.post("basic", basic)
+    assert refused.status_code == 200
+    assert "调整版本请填写调整说明" in refused.content.decode()
+    draft.refresh_from_db()
     for step in ("basic", "budget", "narratives", "indicators"):
         data = {k: v[0] if len(v) == 1 else v for k, v in draft.data["step_data"][step].items()}
+        if step == "basic":
+            data["basic-adjustment_reason"] = "科技工作者日活动增加一场。"
         if step == "indicators":
             data["indicators-rows-0-value"] = "3"
         assert wizard.post(step, data).status_code == 302, step
     wizard.post("review", {})
     adjustment = Declaration.objects.get(adjusts=declaration)
     assert adjustment.status == Status.DRAFT and adjustment.fiscal_year == 2025
+    assert adjustment.adjustment_no == 1
+    assert adjustment.adjustment_reason == "科技工作者日活动增加一场。"
+
+    # A saved adjustment opens again in the wizard and saves (it used to stop at step 1).
+    response = client.post(reverse("declaration_edit", args=[adjustment.pk]))
+    edit = DeclarationDraft.objects.get(declaration=adjustment)
+    wizard = Wizard(client, edit)
+    for step in ("basic", "budget", "narratives", "indicators"):
+        data = {k: v[0] if len(v) == 1 else v for k, v in edit.data["step_data"][step].items()}
+        assert data.get("basic-adjustment_reason", "x") and (
+            step != "basic" or data["basic-adjustment_reason"] == "科技工作者日活动增加一场。"
+        )
+        assert wizard.post(step, data).status_code == 302, step
+    assert wizard.post("review", {}).status_code == 302
+    assert Declaration.objects.filter(adjusts=declaration).count() == 1
     assert moved(declaration) == Status.APPROVED  # the approved version stays as it was
     assert version_chain(adjustment) == [declaration, adjustment]
     changes = compare(declaration, adjustment).indicators

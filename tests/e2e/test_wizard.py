@@ -104,7 +104,7 @@ def test_staff_fills_a_whole_project_declaration(page: Page, login, screenshot):
 
     expect(page.locator("#id_budget-total")).to_be_visible()
     page.fill("#id_budget-total", "12.5")
-    page.fill("#id_budget-district_level", "12.5")
+    page.fill("#id_budget-own_level", "12.5")
     next_step(page, "narratives")
 
     fill_cq_narratives(page)
@@ -207,7 +207,7 @@ def test_staff_resumes_a_draft(page: Page, login, screenshot):
     expect(page.locator("#id_budget-total")).to_have_value("8.25")
     screenshot(page, "resumed-at-budget")
 
-    page.fill("#id_budget-district_level", "8.25")
+    page.fill("#id_budget-own_level", "8.25")
     next_step(page, "narratives")
     fill_cq_narratives(page)
     next_step(page, "indicators")

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from indicators.values import format_value, parse_value
+from declarations.domain.values import format_value, parse_value
 
 
 @pytest.mark.parametrize(

@@ -1,15 +1,18 @@
-"""The registry of official layouts: one module per layout, each with ``build(declaration)``
-and a ``PROFILE`` of what the layout asks of a declaration.
+"""The registry of official layouts: one module per layout, each with ``build(declaration)``.
+What a layout asks of a declaration is its profile in ``declarations.domain.profiles``.
 
-Adding a layout is one module here and one entry in ``Layout`` (declarations.models).
+Adding a layout is one module here, one profile and one entry in ``Layout`` (domain).
+A layout prints the declaration's own fields and child rows only, never the shared department
+or project rows, so an approved table prints the same whatever happens to those.
 """
 
 from django.utils import timezone
 
+from declarations.domain.choices import Layout, Status
+from declarations.domain.profiles import layouts_for, profile_of
 from declarations.exports.grid import Grid, Style
 from declarations.exports.layouts import beijing, chongqing, guangzhou, hebei, kunming
 from declarations.models import Declaration
-from declarations.models.declarations import Layout, Status
 
 BUILDERS = {
     Layout.CHONGQING_SPECIAL: chongqing.build,
@@ -20,23 +23,7 @@ BUILDERS = {
 }
 
 
-PROFILES = {
-    Layout.CHONGQING_SPECIAL: chongqing.PROFILE,
-    Layout.GUANGZHOU_DEPARTMENT: guangzhou.PROFILE,
-    Layout.BEIJING_DEPARTMENT: beijing.PROFILE,
-    Layout.KUNMING_PROJECT: kunming.PROFILE,
-    Layout.HEBEI_COUNTY: hebei.PROFILE,
-}
-
-
-def profile_of(layout: str):
-    """The rules of ``layout`` (see profile.py)."""
-    return PROFILES[Layout(layout)]
-
-
-def layouts_for(kind: str) -> list[Layout]:
-    """The layouts a declaration of ``kind`` can be filed in."""
-    return [layout for layout, profile in PROFILES.items() if profile.allows(kind)]
+__all__ = ["build_grid", "layouts_for", "profile_of", "status_line"]
 
 
 def build_grid(declaration: Declaration, layout: str | None = None) -> Grid:

@@ -5,8 +5,6 @@ where there is none, level 1 (效益指标); the "二级指标" column numbers t
 (指标1：, 指标2： …); the value is a sentence.
 """
 
-from decimal import Decimal
-
 from declarations.exports.grid import Grid, Style
 from declarations.exports.layouts.common import (
     budget_amount,
@@ -21,23 +19,10 @@ from declarations.exports.layouts.common import (
     runs,
     unit_label,
 )
-from declarations.exports.layouts.profile import DEPARTMENT, LayoutProfile
 from declarations.models import Declaration
-from declarations.money import MoneyUnit
 
 # label | 一级指标 | 二级指标 | 指标值
 WIDTHS = [18, 14, 10, 60]
-PROFILE = LayoutProfile(
-    kinds=DEPARTMENT,
-    money_unit=MoneyUnit.WAN_YUAN,
-    budget_fields=("total", "basic_expenditure", "project_expenditure", "other_expenditure"),
-    required_budget=("total", "basic_expenditure", "project_expenditure"),
-    narratives=("annual_target",),
-    required_narratives=("annual_target",),
-    weight_total=Decimal(100),
-    level2_required=False,
-    names_required=False,
-)
 
 
 def group_name(indicator) -> str:
@@ -45,17 +30,16 @@ def group_name(indicator) -> str:
 
 
 def build(declaration: Declaration) -> Grid:
-    department = declaration.department
     grid = Grid(title="部门（单位）绩效目标申报表", widths=WIDTHS)
     grid.section()
     put_title(grid, grid.title)
     put_title(grid, f"（{declaration.fiscal_year}年度）", Style.SUBTITLE)
-    put_text_row(grid, "部门（单位）名称", department.name)
+    put_text_row(grid, "部门（单位）名称", declaration.department_name)
     row = grid.add_row()
     grid.put(row, 0, "部门（单位）负责人", Style.LABEL)
-    grid.put(row, 1, department.head, Style.CENTER)
+    grid.put(row, 1, declaration.head, Style.CENTER)
     grid.put(row, 2, "联系电话", Style.LABEL)
-    grid.put(row, 3, department.phone, Style.TEXT)
+    grid.put(row, 3, declaration.phone, Style.TEXT)
 
     amounts = [
         ("资金总额：", "total"),
@@ -83,7 +67,7 @@ def build(declaration: Declaration) -> Grid:
         Style.LABEL,
         rowspan=len(amounts),
     )
-    put_text_row(grid, "部门（单位）职能概述", department.functions)
+    put_text_row(grid, "部门（单位）职能概述", declaration.functions)
     put_text_row(
         grid, "部门（单位）绩效目标", declaration.annual_target or declaration.overall_target
     )

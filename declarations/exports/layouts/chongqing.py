@@ -1,7 +1,5 @@
 """重庆市沙坪坝区 special-fund project form (seed 000): 专项绩效目标申报表, 单位：万元."""
 
-from decimal import Decimal
-
 from declarations.exports.grid import Grid, NumberFormat, Style
 from declarations.exports.layouts.common import (
     budget_amount,
@@ -13,44 +11,26 @@ from declarations.exports.layouts.common import (
     put_title,
     unit_label,
 )
-from declarations.exports.layouts.profile import PROJECT, LayoutProfile
 from declarations.models import Declaration
-from declarations.money import MoneyUnit
 
 # 绩效指标 label | 指标 | 指标权重 | 计量单位 | 指标性质 | 指标值
 WIDTHS = [14, 34, 10, 10, 10, 12]
 WEIGHT_TOTAL = 90
-PROFILE = LayoutProfile(
-    kinds=PROJECT,
-    money_unit=MoneyUnit.WAN_YUAN,
-    budget_fields=("total", "district_level", "subsidies_to_subdistricts"),
-    required_budget=("total",),
-    # Not printed in this table, but asked for: reviewers check that it reaches 100 %.
-    spending_plan=True,
-    narratives=("overview", "legal_basis", "annual_target"),
-    required_narratives=("overview", "legal_basis", "annual_target"),
-    levels=False,
-    weights_required=True,
-    weight_total=Decimal(90),
-    indicator_fields=("weight", "unit", "operator"),
-)
 
 
 def build(declaration: Declaration) -> Grid:
-    department = declaration.department
-    grid = Grid(title=f"{department.name}专项绩效目标申报表", widths=WIDTHS)
+    grid = Grid(title=f"{declaration.department_name}专项绩效目标申报表", widths=WIDTHS)
     grid.section()
     put_title(grid, grid.title)
     row = grid.add_row()
-    grid.put(row, 0, f"编制单位：{department.display_short_name}", Style.NOTE, colspan=3)
+    grid.put(row, 0, f"编制单位：{declaration.display_short_name}", Style.NOTE, colspan=3)
     grid.put(row, 3, f"单位：{unit_label(declaration)}", Style.NOTE_RIGHT, colspan=3)
 
     row = grid.add_row()
     grid.put(row, 0, "专项资金名称", Style.LABEL)
     grid.put(row, 1, declaration.subject, Style.TEXT, colspan=2)
     grid.put(row, 3, "业务主管部门", Style.LABEL)
-    division = department.supervising_division
-    grid.put(row, 4, division.name if division else "", Style.CENTER, colspan=2)
+    grid.put(row, 4, declaration.division_name, Style.CENTER, colspan=2)
 
     first, second = grid.add_row(), grid.add_row()
     grid.put(first, 0, f"{declaration.fiscal_year}年预算", Style.LABEL, rowspan=2)
@@ -58,20 +38,19 @@ def build(declaration: Declaration) -> Grid:
         grid, first, 1, declaration, budget_amount(declaration, "total"), colspan=2, rowspan=2
     )
     grid.put(first, 3, "区级支出", Style.LABEL)
-    put_money(grid, first, 4, declaration, budget_amount(declaration, "district_level"), colspan=2)
+    put_money(grid, first, 4, declaration, budget_amount(declaration, "own_level"), colspan=2)
     grid.put(second, 3, "补助街镇", Style.LABEL)
     put_money(
         grid,
         second,
         4,
         declaration,
-        budget_amount(declaration, "subsidies_to_subdistricts"),
+        budget_amount(declaration, "transfers_down"),
         colspan=2,
     )
 
-    project = declaration.project
-    put_text_row(grid, "项目概况", project.overview if project else "")
-    put_text_row(grid, "立项依据", project.legal_basis if project else "")
+    put_text_row(grid, "项目概况", declaration.overview)
+    put_text_row(grid, "立项依据", declaration.legal_basis)
     put_text_row(grid, "当年绩效目标", declaration.annual_target)
 
     indicators = indicator_list(declaration)

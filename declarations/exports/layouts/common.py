@@ -4,11 +4,11 @@ from collections.abc import Callable, Iterable
 from decimal import Decimal
 from itertools import groupby
 
+from declarations.domain.money import MoneyUnit, to_unit
+from declarations.domain.values import format_value
 from declarations.exports.grid import Grid, NumberFormat, Style
 from declarations.models import Declaration
-from declarations.money import MoneyUnit, to_unit
 from indicators.models import PerformanceIndicator
-from indicators.values import format_value
 
 
 def unit_label(declaration: Declaration) -> str:

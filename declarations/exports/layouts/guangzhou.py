@@ -1,7 +1,5 @@
 """广州市南沙区 department-wide form (seed 001): 部门整体预算绩效目标申报表."""
 
-from decimal import Decimal
-
 from declarations.exports.grid import Grid, Style
 from declarations.exports.layouts.common import (
     amount_in_unit,
@@ -16,42 +14,19 @@ from declarations.exports.layouts.common import (
     put_title,
     unit_label,
 )
-from declarations.exports.layouts.profile import DEPARTMENT, LayoutProfile
 from declarations.models import Declaration
-from declarations.money import MoneyUnit
 from indicators.models import IndicatorCategory, PerformanceIndicator
 
 # label | 一级指标 | 二级指标 | 三级指标 | 实施周期指标值 (2 columns) | 年度指标值 (2 columns);
 # the finer grid lets the key tasks give their long texts the room they need.
 WIDTHS = [10, 12, 14, 28, 9, 9, 9, 9]
-PROFILE = LayoutProfile(
-    kinds=DEPARTMENT,
-    money_unit=MoneyUnit.WAN_YUAN,
-    # No total line: the total is the sum of basic and project expenditure.
-    budget_fields=(
-        "basic_expenditure",
-        "project_expenditure",
-        "fiscal_appropriation",
-        "other_funds",
-        "special_funds",
-        "other_development",
-        "district_level",
-        "transfers_down",
-    ),
-    required_budget=("basic_expenditure", "project_expenditure", "fiscal_appropriation"),
-    key_tasks=True,
-    narratives=("overall_target", "other_tasks"),
-    required_narratives=("overall_target",),
-    weight_total=Decimal(100),
-    indicator_fields=("period_value",),
-)
 
 
 def build(declaration: Declaration) -> Grid:
     grid = Grid(title="部门整体预算绩效目标申报表", widths=WIDTHS)
     grid.section()
     put_title(grid, grid.title)
-    put_text_row(grid, "部门名称", declaration.department.name)
+    put_text_row(grid, "部门名称", declaration.department_name)
     _budget_block(grid, declaration)
     put_text_row(grid, "总体绩效目标", declaration.overall_target)
     _key_tasks(grid, declaration)
@@ -111,9 +86,13 @@ def _budget_block(grid: Grid, declaration: Declaration) -> None:
         ("基本支出", "basic_expenditure", "财政拨款", "fiscal_appropriation"),
         ("项目支出", "project_expenditure", "其他资金", "other_funds"),
         ("事业发展性支出", None, "按预算级次划分", None),
-        ("财政专项资金", "special_funds", "区本级使用资金", "district_level"),
+        ("财政专项资金", "special_funds", "区本级使用资金", "own_level"),
         ("其他事业发展性支出", "other_development", "拟用于对下转移支付资金", "transfers_down"),
     ]
+    if budget_amount(declaration, "other_expenditure"):
+        # The form has no line for other expenditure; a declaration that has some prints
+        # it rather than dropping it, so the parts still add up to the total.
+        lines.insert(3, ("其他支出", "other_expenditure", "", None))
     first = grid.row_count
     for left_label, left_field, right_label, right_field in lines:
         row = grid.add_row()
@@ -126,7 +105,8 @@ def _budget_block(grid: Grid, declaration: Declaration) -> None:
         grid.put(row, 1, left_label, Style.LABEL)
         put_money(grid, row, 2, declaration, budget_amount(declaration, left_field))
         grid.put(row, 3, right_label, Style.LABEL)
-        put_money(grid, row, 4, declaration, budget_amount(declaration, right_field), colspan=4)
+        amount = budget_amount(declaration, right_field) if right_field else None
+        put_money(grid, row, 4, declaration, amount, colspan=4)
     grid.put(first, 0, "预算整体情况", Style.LABEL, rowspan=len(lines))
 
 

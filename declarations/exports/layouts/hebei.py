@@ -1,8 +1,7 @@
 """顺平县 (Hebei) county forms (seed 004): the project table 绩效目标表 (单位：元) with its
 spending plan, and the department-wide narrative (总体绩效目标, 分项绩效目标, 保障措施)."""
 
-from decimal import Decimal
-
+from declarations.domain.choices import Kind
 from declarations.exports.grid import Grid, NumberFormat, Style
 from declarations.exports.layouts.common import (
     budget_amount,
@@ -16,31 +15,22 @@ from declarations.exports.layouts.common import (
     spread,
     unit_label,
 )
-from declarations.exports.layouts.profile import LayoutProfile
 from declarations.models import Declaration
-from declarations.models.declarations import Kind
-from declarations.money import MoneyUnit
 
 # 一级 | 二级 | 三级 | 绩效指标描述 (2 columns) | 指标值 | 指标值确定依据
 WIDTHS = [12, 11, 20, 12, 12, 13, 16]
 DEFAULT_PLAN_MONTHS = (3, 6, 10, 12)
-PROFILE = LayoutProfile(
-    kinds=(Kind.PROJECT, Kind.DEPARTMENT),
-    money_unit=MoneyUnit.YUAN,
-    budget_fields=("total", "fiscal_appropriation", "other_funds"),
-    required_budget=(),
-    spending_plan=True,
-    narratives=("fund_use", "annual_target", "overall_target", "sub_targets", "safeguards"),
-    required_narratives=(),
-    weight_total=Decimal(100),
-    indicator_fields=("description", "basis"),
-)
 
 
 def _unit_line(grid: Grid, declaration: Declaration) -> None:
-    department = declaration.department
     row = grid.add_row()
-    grid.put(row, 0, f"{department.code}{department.name}（本级）", Style.NOTE, colspan=5)
+    grid.put(
+        row,
+        0,
+        f"{declaration.department_code}{declaration.department_name}（本级）",
+        Style.NOTE,
+        colspan=5,
+    )
     grid.put(row, 5, f"单位：{unit_label(declaration)}", Style.NOTE_RIGHT, colspan=2)
 
 
@@ -51,7 +41,7 @@ def build(declaration: Declaration) -> Grid:
 
 
 def _department(declaration: Declaration) -> Grid:
-    grid = Grid(title=f"{declaration.department.name}部门整体绩效目标", widths=WIDTHS)
+    grid = Grid(title=f"{declaration.department_name}部门整体绩效目标", widths=WIDTHS)
     grid.section()
     put_title(grid, grid.title)
     _unit_line(grid, declaration)
@@ -64,7 +54,6 @@ def _department(declaration: Declaration) -> Grid:
 
 
 def _project(declaration: Declaration) -> Grid:
-    project = declaration.project
     grid = Grid(title=f"{declaration.subject}绩效目标表", widths=WIDTHS)
     grid.section()
     put_title(grid, grid.title)
@@ -72,7 +61,7 @@ def _project(declaration: Declaration) -> Grid:
 
     row = grid.add_row()
     grid.put(row, 0, "项目编码", Style.LABEL)
-    grid.put(row, 1, project.code if project else "", Style.CENTER, colspan=2)
+    grid.put(row, 1, declaration.project_code, Style.CENTER, colspan=2)
     grid.put(row, 3, "项目名称", Style.LABEL)
     grid.put(row, 4, declaration.subject, Style.CENTER, colspan=3)
 
@@ -89,7 +78,7 @@ def _project(declaration: Declaration) -> Grid:
     ):
         grid.put(first, col, label, Style.LABEL)
         put_money(grid, first, col + 1, declaration, budget_amount(declaration, field))
-    grid.put(second, 1, project.fund_use if project else "", Style.TEXT, colspan=6)
+    grid.put(second, 1, declaration.fund_use, Style.TEXT, colspan=6)
 
     points = list(declaration.spending_plan.all())
     months = [p.month for p in points] or list(DEFAULT_PLAN_MONTHS)

@@ -1,69 +1,56 @@
 """昆明市呈贡区 project form (seed 003): the project description, then 项目绩效目标表 with a
 ten-column indicator grid (operator, value, unit and 指标属性 in columns of their own)."""
 
-from decimal import Decimal
-
+from declarations.domain.money import plain_decimal
 from declarations.exports.grid import Grid, NumberFormat, Style
 from declarations.exports.layouts.common import (
+    budget_amount,
     indicator_list,
     indicator_number_or_text,
     put_headers,
     put_level_columns,
     put_text_row,
     put_title,
+    unit_label,
 )
-from declarations.exports.layouts.profile import PROJECT, LayoutProfile
 from declarations.models import Declaration
-from declarations.money import MoneyUnit
 
 # 一级 | 二级 | 三级 | 指标性质 | 指标值 | 度量单位 | 指标属性 | 评（扣）分标准 | 指标内容 | 依据
 WIDTHS = [9, 10, 24, 6, 8, 7, 9, 26, 22, 14]
 LABEL_SPAN = 2
-PROFILE = LayoutProfile(
-    kinds=PROJECT,
-    money_unit=MoneyUnit.WAN_YUAN,
-    budget_fields=("total", "fiscal_appropriation", "other_funds"),
-    required_budget=("total",),
-    # Not printed in this table, but asked for: reviewers check that it reaches 100 %.
-    spending_plan=True,
-    narratives=(
-        "legal_basis",
-        "funding_source",
-        "overview",
-        "content",
-        "funding_arrangement",
-        "plan",
-        "expected_results",
-        "overall_target",
-        "annual_target",
-    ),
-    required_narratives=("legal_basis", "overview", "content", "overall_target", "annual_target"),
-    weight_total=Decimal(100),
-    indicator_fields=("operator", "unit", "scoring_rule", "description", "basis"),
-)
 
 
 def _unit_block(declaration: Declaration) -> str:
-    department = declaration.department
-    project = declaration.project
     lines = [
-        f"单位名称：{department.name}",
-        f"组织机构代码：{department.organisation_code}",
-        f"地址：{department.address}",
-        f"联系电话：{department.phone}",
-        f"法人代表：{department.head}",
-        f"经费来源：{project.funding_source if project else ''}",
+        f"单位名称：{declaration.department_name}",
+        f"组织机构代码：{declaration.organisation_code}",
+        f"地址：{declaration.address}",
+        f"联系电话：{declaration.phone}",
+        f"法人代表：{declaration.head}",
+        f"经费来源：{declaration.funding_source}",
         "单位概况：",
-        department.functions,
+        declaration.functions,
     ]
     return "\n".join(line for line in lines if line)
 
 
+def funding_arrangement(declaration: Declaration) -> str:
+    """资金安排情况 opens with the year's total (全年安排资金), which the table has no other
+    cell for; the clerk's own text follows unless it says just that."""
+    total = budget_amount(declaration, "total")
+    if total is None:
+        return declaration.funding_arrangement
+    line = f"全年安排资金{plain_decimal(total)}{unit_label(declaration)}"
+    text = declaration.funding_arrangement.strip()
+    if not text or text == line:
+        return line
+    return f"{line}\n{text}"
+
+
 def build(declaration: Declaration) -> Grid:
-    department, project = declaration.department, declaration.project
-    subject = project.name if project else "部门整体"
+    subject = declaration.subject
     grid = Grid(
-        title=f"{department.name}部门{declaration.fiscal_year}年{subject}项目",
+        title=f"{declaration.department_name}部门{declaration.fiscal_year}年{subject}项目",
         widths=WIDTHS,
         landscape=True,
     )
@@ -71,23 +58,23 @@ def build(declaration: Declaration) -> Grid:
     put_title(grid, grid.title)
     for label, text in [
         ("项目名称", subject),
-        ("立项依据", project.legal_basis if project else ""),
+        ("立项依据", declaration.legal_basis),
         ("项目实施单位", _unit_block(declaration)),
-        ("项目基本概况", project.overview if project else ""),
-        ("项目实施内容", project.content if project else ""),
-        ("资金安排情况", project.funding_arrangement if project else ""),
-        ("项目实施计划", project.plan if project else ""),
-        ("项目实施成效", project.expected_results if project else ""),
+        ("项目基本概况", declaration.overview),
+        ("项目实施内容", declaration.content),
+        ("资金安排情况", funding_arrangement(declaration)),
+        ("项目实施计划", declaration.plan),
+        ("项目实施成效", declaration.expected_results),
     ]:
         put_text_row(grid, label, text, label_span=LABEL_SPAN)
 
     put_title(grid, "项目绩效目标表", Style.SUBTITLE)
     first, second = grid.add_row(), grid.add_row()
     grid.put(first, 0, "项目目标", Style.LABEL, rowspan=2)
-    period = project.period_label if project else ""
+    period = declaration.period_label
     overall_label = "总体目标"
-    if project and project.period_start and project.period_end:
-        overall_label = f"总体目标({project.period_start}年-{project.period_end}年)"
+    if declaration.period_start and declaration.period_end:
+        overall_label = f"总体目标({declaration.period_start}年-{declaration.period_end}年)"
     elif period:
         overall_label = f"总体目标({period}年)"
     grid.put(first, 1, overall_label, Style.LABEL, colspan=2)

@@ -2,10 +2,10 @@
 
 from django import forms
 
-from declarations.exports.layouts import layouts_for
-from declarations.exports.layouts.profile import LayoutProfile
+from declarations.domain.profiles import LayoutProfile, layouts_for
 from declarations.forms import style_fields
 from declarations.models import Declaration, Department
+from declarations.services import adjustment_number, existing_declaration
 
 YEAR_MESSAGES = {
     "min_value": "预算年度不能早于 2000 年。",
@@ -65,15 +65,36 @@ class YearAndLayoutMixin:
             },
         )
 
-    def _check_duplicate(self, **lookup):
-        existing = Declaration.objects.filter(department=self.department, **lookup)
+    def _add_adjustment_reason(self):
+        """An adjustment (and the edit of one) says what it changes and why."""
+        if self.adjustment_of is None:
+            return
+        self.fields["adjustment_reason"] = forms.CharField(
+            label="调整说明",
+            widget=TEXTAREA,
+            help_text="说明调整了哪些内容、为什么调整；审核人员会在与已通过版本的对比旁看到。",
+            error_messages={"required": "调整版本请填写调整说明：调整了什么、为什么调整。"},
+        )
+
+    @property
+    def adjustment_of(self) -> Declaration | None:
         if self.declaration is not None:
-            existing = existing.exclude(pk=self.declaration.pk)
-        if self.adjusts is not None:
-            # An adjustment sits beside the approved version it adjusts, and beside earlier
-            # adjustments of it.
-            existing = existing.exclude(pk=self.adjusts.pk).exclude(adjusts=self.adjusts)
-        return existing.exists()
+            return self.declaration.adjusts
+        return self.adjusts
+
+    def _duplicate(self, project, fiscal_year: int) -> Declaration | None:
+        """The declaration that already holds this project (or the department) and year at
+        this place of its adjustment chain: the database's own uniqueness rule, asked before
+        saving so the clerk reads it at the year field."""
+        number = (
+            self.declaration.adjustment_no
+            if self.declaration is not None
+            else adjustment_number(self.adjusts)
+        )
+        existing = existing_declaration(self.department, self.kind, project, fiscal_year, number)
+        if existing is not None and existing == self.declaration:
+            return None
+        return existing
 
 
 class ReviewForm(StepForm):

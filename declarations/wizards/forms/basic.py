@@ -2,8 +2,10 @@
 
 from django import forms
 
+from declarations.domain.profiles import profile_of
+from declarations.domain.rules import period_findings
 from declarations.models import Department, Project
-from declarations.models.declarations import Kind
+from declarations.services import duplicate_message
 from declarations.wizards.forms.base import TEXTAREA, YEAR_MESSAGES, StepForm, YearAndLayoutMixin
 
 
@@ -41,6 +43,7 @@ class ProjectBasicForm(YearAndLayoutMixin, StepForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._add_year_and_layout()
+        self._add_adjustment_reason()
         self.fields["project"].queryset = Project.objects.filter(department=self.department)
         self.fields["project"].error_messages["invalid_choice"] = "请选择本单位的项目。"
         self.order_fields(self.field_order)
@@ -55,18 +58,13 @@ class ProjectBasicForm(YearAndLayoutMixin, StepForm):
             same = Project.objects.filter(department=self.department, name=name).first()
             if same is not None:
                 data["project"] = same
-        start, end = data.get("period_start"), data.get("period_end")
-        if (start is None) != (end is None):
-            self.add_error("period_end", "实施周期需同时填写起始年度和结束年度。")
-        elif start and end and end < start:
-            self.add_error("period_end", "实施周期的结束年度不能早于起始年度。")
+        for finding in period_findings(data.get("period_start"), data.get("period_end")):
+            self.add_error(finding.field, finding.message)
         year = data.get("fiscal_year")
-        if (
-            data.get("project") is not None
-            and year
-            and self._check_duplicate(project=data["project"], fiscal_year=year)
-        ):
-            self.add_error("fiscal_year", f"项目“{data['project'].name}”已有 {year} 年度的申报表。")
+        if data.get("project") is not None and year:
+            existing = self._duplicate(data["project"], year)
+            if existing is not None:
+                self.add_error("fiscal_year", duplicate_message(existing))
         return data
 
 
@@ -79,21 +77,20 @@ class DepartmentBasicForm(YearAndLayoutMixin, StepForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._add_year_and_layout()
+        self._add_adjustment_reason()
         self.order_fields(["fiscal_year", "layout", *Department.STAFF_FIELDS])
         self.style_fields()
 
     def clean(self):
         data = super().clean()
         year = data.get("fiscal_year")
-        if year and self._check_duplicate(kind=Kind.DEPARTMENT, fiscal_year=year):
-            self.add_error("fiscal_year", f"本单位已有 {year} 年度的部门整体申报表。")
+        if year:
+            existing = self._duplicate(None, year)
+            if existing is not None:
+                self.add_error("fiscal_year", duplicate_message(existing))
         layout = data.get("layout")
-        if layout == "bj_department":
-            for name, label in (
-                ("head", "负责人"),
-                ("phone", "联系电话"),
-                ("functions", "职能概述"),
-            ):
-                if not data.get(name):
-                    self.add_error(name, f"所选表样需要填写{label}。")
+        if layout:
+            for name in profile_of(layout).department_fields:
+                if name in self.fields and not data.get(name):
+                    self.add_error(name, f"所选表样需要填写{self.fields[name].label}。")
         return data

@@ -3,11 +3,12 @@
 from decimal import Decimal
 
 from django import forms
-from django.core.exceptions import ValidationError
 
-from declarations.models import Budget, Declaration
+from declarations.domain.budget import total_from_parts
+from declarations.domain.money import MoneyUnit, format_amount, from_unit
+from declarations.domain.rules import budget_findings
+from declarations.models import Budget
 from declarations.models.budgets import validate_spending_plan
-from declarations.money import MoneyUnit, from_unit
 from declarations.wizards.composite import CompositeForm
 from declarations.wizards.forms.base import StepForm, StyledForm
 
@@ -61,8 +62,7 @@ class BudgetForm(CompositeForm, StepForm):
         unit = self.profile.money_unit
         places = 6 if unit == MoneyUnit.WAN_YUAN else 2
         unit_label = MoneyUnit(unit).label
-        for name in self.profile.budget_fields:
-            label = Budget.label(name)
+        for name, label in self.profile.budget_labels.items():
             self.fields[name] = forms.DecimalField(
                 label=f"{label}（{unit_label}）",
                 # 15 digits either way: 万元 with 6 decimals is at most 13 digits of yuan,
@@ -95,30 +95,21 @@ class BudgetForm(CompositeForm, StepForm):
         for name in self.profile.budget_fields:
             value = self.cleaned_data.get(name)
             amounts[name] = None if value is None else from_unit(value, unit)
-        if "total" not in self.profile.budget_fields:
-            parts = [
-                amounts.get(n)
-                for n in ("basic_expenditure", "project_expenditure", "other_expenditure")
-            ]
-            if any(p is not None for p in parts):
-                amounts["total"] = sum((p for p in parts if p is not None), Decimal(0))
+        if not self.profile.prints_total:
+            amounts["total"] = total_from_parts(amounts)
         return amounts
 
     def clean(self):
         data = super().clean()
         if self.errors:
             return data
-        budget = Budget(declaration=Declaration(money_unit=self.profile.money_unit))
-        if self.existing is not None:
-            for name in Budget.AMOUNT_FIELDS:
-                setattr(budget, name, getattr(self.existing, name))
-        for name, value in self.amounts_in_yuan().items():
-            setattr(budget, name, value)
-        try:
-            budget.clean()
-        except ValidationError as exc:
-            for name, messages in exc.message_dict.items():
-                field = name if name in self.fields else None
-                for message in messages:
-                    self.add_error(field, message)
+        amounts = self.existing.amounts() if self.existing is not None else {}
+        amounts.update(self.amounts_in_yuan())
+        unit = self.profile.money_unit
+
+        def show(amount: Decimal) -> str:
+            return f"{format_amount(amount, unit)} {MoneyUnit(unit).label}"
+
+        for finding in budget_findings(amounts, show, self.profile.budget_labels):
+            self.add_error(finding.field if finding.field in self.fields else None, finding.message)
         return data

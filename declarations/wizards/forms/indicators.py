@@ -5,11 +5,11 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 
-from declarations.exports.layouts.profile import LayoutProfile
+from declarations.domain.profiles import LayoutProfile
+from declarations.domain.values import parse_value
 from declarations.wizards.composite import CompositeForm
 from declarations.wizards.forms.base import SMALL_TEXTAREA, StepForm, StyledForm
 from indicators.models import IndicatorCategory, IndicatorKind, Operator
-from indicators.values import parse_value
 
 
 class CategoryField(forms.TypedChoiceField):
@@ -177,5 +177,13 @@ class IndicatorsForm(CompositeForm, StepForm):
         self.nest("rows", IndicatorFormSet, initial=initial_rows or [{}], profile=self.profile)
 
     @property
-    def rows(self):
-        return self.nested["rows"].rows
+    def rows(self) -> list[dict]:
+        """The rows as indicator field values, in the clerk's order."""
+        return [
+            {
+                **row,
+                "period_value": row.get("period_number"),
+                "period_text": row.get("period_text", ""),
+            }
+            for row in self.nested["rows"].rows
+        ]

@@ -2,8 +2,8 @@
 
 from django import forms
 
+from declarations.domain.money import from_unit
 from declarations.models import Declaration
-from declarations.money import from_unit
 from declarations.wizards.composite import CompositeForm
 from declarations.wizards.forms.base import SMALL_TEXTAREA, StepForm, StyledForm
 

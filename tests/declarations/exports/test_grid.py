@@ -2,13 +2,13 @@
 
 import pytest
 
+from declarations.domain.choices import Layout
 from declarations.exports.grid import Grid, Style
 from declarations.exports.html import render_html
 from declarations.exports.layouts import BUILDERS, build_grid
 from declarations.exports.service import with_export_data
 from declarations.exports.xlsx import render_xlsx
 from declarations.models import Declaration
-from declarations.models.declarations import Layout
 from tests.declarations.exports.readers import read_xlsx
 
 pytestmark = pytest.mark.django_db

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from declarations.domain.values import format_value
 from declarations.exports.service import export_declaration, with_export_data
 from declarations.models import Declaration
-from indicators.values import format_value
 from tests.declarations.exports.readers import pdf_fonts, pdf_text, read_xlsx, squeeze
 
 pytestmark = pytest.mark.django_db

@@ -27,10 +27,9 @@ def declaration_with(**texts) -> Declaration:
 
 
 def test_formula_like_texts_are_written_as_text():
-    declaration = DeclarationFactory(annual_target=FORMULAS[0])
-    declaration.project.overview = FORMULAS[1]
-    declaration.project.legal_basis = FORMULAS[3]
-    declaration.project.save()
+    declaration = DeclarationFactory(
+        annual_target=FORMULAS[0], overview=FORMULAS[1], legal_basis=FORMULAS[3]
+    )
     IndicatorFactory(declaration=declaration, order=1, name=FORMULAS[2])
     declaration = with_export_data(Declaration.objects.filter(pk=declaration.pk)).get()
     sheet = read_xlsx(export_declaration(declaration, "xlsx").data)

@@ -69,7 +69,7 @@ def errors(response) -> list[str]:
 
 
 CQ_BASIC = {"project_name": "青少年科技创新大赛", "fiscal_year": "2026", "layout": "cq_special"}
-CQ_BUDGET = {"total": "12.5", "district_level": "12.5"}
+CQ_BUDGET = {"total": "12.5", "own_level": "12.5"}
 CQ_NARRATIVES = {
     "overview": "举办区青少年科技创新大赛。",
     "legal_basis": "区科协年度工作要点。",

@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from declarations.domain.choices import Status
 from declarations.models import Declaration, DeclarationDraft, User
-from declarations.models.declarations import Status
 from tests.declarations.wizards.helpers import (
     CQ_BASIC,
     CQ_BUDGET,
@@ -111,7 +111,7 @@ def test_editing_opens_the_declaration_prefilled_and_saves_it_in_place(client):
     assert "“科创中国”科技精准服务对接" in page and 'value="30"' in page
     budget_page = wizard.get("budget").content.decode()
     assert 'value="11"' in budget_page
-    response = wizard.post("budget", {"total": "12", "district_level": "12"})
+    response = wizard.post("budget", {"total": "12", "own_level": "12"})
     assert response.status_code == 302
     before = Declaration.objects.count()
     wizard.post("review", {})
@@ -119,7 +119,8 @@ def test_editing_opens_the_declaration_prefilled_and_saves_it_in_place(client):
     assert Declaration.objects.count() == before
     assert declaration.budget.total == Decimal("120000") and declaration.version == 2
     assert declaration.indicators.count() == 4
-    assert declaration.project.overview.startswith("本项目是区科协履行")
+    assert declaration.overview.startswith("本项目是区科协履行")
+    assert declaration.project.overview == declaration.overview  # pre-fills the next one
 
 
 def test_a_concurrent_save_is_refused_and_the_input_kept(client):
@@ -127,7 +128,7 @@ def test_a_concurrent_save_is_refused_and_the_input_kept(client):
     declaration = sample("000-3")
     client.post(reverse("declaration_edit", args=[declaration.pk]))
     wizard = Wizard(client, DeclarationDraft.objects.get(declaration=declaration))
-    wizard.post("budget", {"total": "29", "district_level": "29"})
+    wizard.post("budget", {"total": "29", "own_level": "29"})
     # Meanwhile someone else saves the same declaration.
     Declaration.objects.filter(pk=declaration.pk).update(version=5)
     before = row_counts()
@@ -304,8 +305,11 @@ def test_a_department_wide_declaration_with_key_tasks_is_saved(client):
     ]
     indicator = declaration.indicators.get()
     assert (indicator.period_value, indicator.target_value) == (Decimal(45), Decimal(45))
+    # The particulars as declared belong to the declaration; the department row, which
+    # administrators keep, is not changed by a clerk's declaration.
+    assert (declaration.head, declaration.phone) == ("李四", "020-1")
     user.department.refresh_from_db()
-    assert (user.department.head, user.department.phone) == ("李四", "020-1")
+    assert (user.department.head, user.department.phone) != ("李四", "020-1")
     page = client.get(reverse("declaration_detail", args=[declaration.pk])).content.decode()
     assert "科技创新综合工作经费" in page and "88.01" in page and "≥45场次" in page
 
@@ -374,8 +378,8 @@ def test_every_sample_passes_the_wizard_unchanged(client, key, username):
         "other_funds",
         "basic_expenditure",
         "project_expenditure",
-        "district_level",
-        "subsidies_to_subdistricts",
+        "own_level",
+        "transfers_down",
     ):
         assert getattr(copy.budget, name) == getattr(source.budget, name), name
 

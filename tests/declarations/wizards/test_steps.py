@@ -90,14 +90,14 @@ def test_basic_step_rejects(wizard, data, message):
     ("data", "message"),
     [
         (
-            {"total": "12.5", "district_level": "10"},
-            "区级（本级）支出、补助街镇与对下转移支付资金之和为 10.00 万元，与预算总额 12.50 万元 不一致。",
+            {"total": "12.5", "own_level": "10"},
+            "区级支出为 10.00 万元，与预算 12.50 万元 不一致。",
         ),
         ({"total": "-1"}, "金额不能为负数。"),
         ({"total": "十二万"}, "请填写金额数字（单位：万元）。"),
         ({"total": "1.0000001"}, "金额最多精确到分（万元小数点后 6 位）。"),
         ({"total": "12345678901"}, "金额过大，请核对单位（万元）。"),
-        ({"district_level": "3"}, "所选表样需要填写预算总额。"),
+        ({"own_level": "3"}, "所选表样需要填写预算。"),
     ],
 )
 def test_budget_step_rejects(wizard, data, message):
@@ -244,7 +244,7 @@ def test_department_wizard_steps(client):
     )
     assert "本单位已有 2021 年度的部门整体申报表。" in errors(response)
     response = wizard.post("basic", {"fiscal_year": "2022", "layout": "bj_department"})
-    assert "所选表样需要填写负责人。" in errors(response)
+    assert "所选表样需要填写部门（单位）负责人。" in errors(response)
     assert (
         wizard.post(
             "basic",
@@ -261,9 +261,8 @@ def test_department_wizard_steps(client):
     response = wizard.post(
         "budget", {"total": "100", "basic_expenditure": "60", "project_expenditure": "30"}
     )
-    assert (
-        "基本支出、项目支出与其他支出之和为 90.00 万元，与预算总额 100.00 万元 不一致。"
-        in errors(response)
+    assert "基本支出、项目支出之和为 90.00 万元，与资金总额 100.00 万元 不一致。" in errors(
+        response
     )
     assert (
         wizard.post(
@@ -324,10 +323,7 @@ def test_budget_total_of_guangzhou_is_the_sum_of_its_parts(client):
             "fiscal_appropriation": "500",
         },
     )
-    assert (
-        "财政拨款（财政资金）与其他资金之和为 500.00 万元，与预算总额 567.97 万元 不一致。"
-        in errors(response)
-    )
+    assert "财政拨款为 500.00 万元，与预算总额 567.97 万元 不一致。" in errors(response)
 
 
 def test_reviewers_cannot_start_a_wizard(client):

@@ -9,8 +9,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from declarations.money import plain_decimal
-from indicators.models import Operator
+from declarations.domain.choices import Operator
+from declarations.domain.money import plain_decimal
 
 _ASCII_OPERATORS = {
     ">=": Operator.GE,

@@ -1,0 +1,231 @@
+"""Each rule of a declaration, written once.
+
+A rule takes plain values and returns ``Finding``s: what is wrong, with which field, and the
+basis it comes from. Forms put a finding at their field, ``Model.clean`` raises it as a
+``ValidationError`` on the same field, and the review checklist lists it with its basis, so
+the same mistake reads the same wherever it is found.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from declarations.domain.budget import CONCEPTS, SPLITS
+from declarations.domain.choices import IndicatorKind
+from declarations.domain.money import plain_decimal
+
+# Where the rules come from, shown beside a finding in the review checklist.
+BASIS_TARGETS = "财预〔2021〕101号（项目支出核心绩效目标和指标设置及取值指引）"
+BASIS_EVALUATION = "财预〔2020〕10号（项目支出绩效评价管理办法）"
+BASIS_REVIEW = "财预〔2015〕88号（中央部门预算绩效目标管理办法）"
+
+
+@dataclass(frozen=True)
+class Finding:
+    message: str
+    field: str | None = None
+    basis: str = ""
+
+
+def messages(findings: Iterable[Finding]) -> list[str]:
+    return [finding.message for finding in findings]
+
+
+def as_error_dict(findings: Iterable[Finding]) -> dict[str, list[str]]:
+    """Findings keyed by field, as ``ValidationError`` takes them (``__all__`` for none)."""
+    errors: dict[str, list[str]] = {}
+    for finding in findings:
+        errors.setdefault(finding.field or "__all__", []).append(finding.message)
+    return errors
+
+
+# -- project period ---------------------------------------------------------------------------
+
+
+def period_findings(start: int | None, end: int | None) -> list[Finding]:
+    """实施周期: both years or neither, and the end not before the start."""
+    if (start is None) != (end is None):
+        return [Finding("实施周期需同时填写起始年度和结束年度。", "period_end")]
+    if start is not None and end < start:
+        return [Finding("实施周期的结束年度不能早于起始年度。", "period_end")]
+    return []
+
+
+# -- budget -----------------------------------------------------------------------------------
+
+SPLIT_WORDS = {
+    "by_use": "基本支出、项目支出与其他支出",
+    "by_source": "财政拨款（财政资金）与其他资金",
+    "by_level": "本级使用资金与对下转移支付资金",
+}
+
+
+def budget_findings(
+    amounts: dict[str, Decimal | None],
+    show: Callable[[Decimal], str],
+    labels: dict[str, str] | None = None,
+) -> list[Finding]:
+    """Parts that must add up to the total where both are stated. ``labels`` name the amounts
+    as the clerk's table does (a message names only what the clerk sees); ``show`` writes an
+    amount in the table's unit."""
+    labels = {**CONCEPTS, **(labels or {})}
+    total = amounts.get("total")
+    found = []
+    for split in SPLITS:
+        values = [amounts.get(name) for name in split.parts]
+        filled = [
+            name for name, value in zip(split.parts, values, strict=True) if value is not None
+        ]
+        if not filled:
+            continue
+        words = "、".join(labels[name] for name in filled)
+        if total is None:
+            found.append(Finding(f"已填写{words}，请同时填写{labels['total']}。", "total"))
+            continue
+        parts_sum = sum((value for value in values if value is not None), Decimal(0))
+        if parts_sum != total:
+            joined = "之和" if len(filled) > 1 else ""
+            found.append(
+                Finding(
+                    f"{words}{joined}为 {show(parts_sum)}，与{labels['total']} {show(total)} 不一致。",
+                    filled[0],
+                )
+            )
+    development = [amounts.get("special_funds"), amounts.get("other_development")]
+    project = amounts.get("project_expenditure")
+    if any(value is not None for value in development) and project is not None:
+        development_sum = sum((v for v in development if v is not None), Decimal(0))
+        if development_sum > project:
+            found.append(
+                Finding(
+                    f"{labels['special_funds']}与{labels['other_development']}之和为 "
+                    f"{show(development_sum)}，超过{labels['project_expenditure']} {show(project)}。",
+                    "special_funds",
+                )
+            )
+    return found
+
+
+def spending_plan_findings(points: Iterable[tuple[int, Decimal]]) -> list[Finding]:
+    """资金支出计划: one point a month, cumulative shares never fall, the last one is 100 %."""
+    pairs = sorted(points)
+    if not pairs:
+        return []
+    found = []
+    months = [month for month, _ in pairs]
+    if len(set(months)) != len(months):
+        found.append(Finding("同一月份只能有一个支出计划节点。"))
+    for (month_a, share_a), (month_b, share_b) in zip(pairs, pairs[1:], strict=False):
+        if share_b < share_a:
+            found.append(
+                Finding(
+                    f"累计支出比例不能下降：{month_a}月底为 {plain_decimal(share_a)}%，"
+                    f"{month_b}月底却为 {plain_decimal(share_b)}%。"
+                )
+            )
+    last_month, last_share = pairs[-1]
+    if last_share != 100:
+        found.append(
+            Finding(
+                f"支出计划最后一个节点（{last_month}月底）应达到 100%，"
+                f"目前为 {plain_decimal(last_share)}%。"
+            )
+        )
+    return found
+
+
+# -- indicators -------------------------------------------------------------------------------
+
+
+def weight_findings(weights: list[Decimal | None], profile) -> list[Finding]:
+    """指标权重: every indicator weighted or none (every one where the table has a weight
+    column), adding up to the layout's total (90 where 10 points go to 预算执行率)."""
+    given = [weight for weight in weights if weight is not None]
+    if profile.weights_required and len(given) < len(weights):
+        return [Finding("所选表样要求每项指标都填写权重。", "weight", BASIS_EVALUATION)]
+    if given and len(given) < len(weights):
+        return [Finding("请为每项指标填写权重，或全部留空。", "weight", BASIS_EVALUATION)]
+    total = sum(given, Decimal(0))
+    if given and profile.weight_total is not None and total != profile.weight_total:
+        return [
+            Finding(
+                f"指标权重合计为 {plain_decimal(total)}，应为 {plain_decimal(profile.weight_total)}。",
+                "weight",
+                BASIS_EVALUATION,
+            )
+        ]
+    return []
+
+
+def value_findings(
+    kind: str, number: Decimal | None, text: str, *, field: str = "target_value", label="指标值"
+) -> list[Finding]:
+    """A quantitative indicator's value is a number; a qualitative one's is not empty.
+    ``text`` is what was written when it is not a number."""
+    text = (text or "").strip()
+    if kind == IndicatorKind.QUANTITATIVE:
+        if number is not None:
+            return []
+        if text:
+            return [
+                Finding(
+                    f"定量指标的{label}必须是数字，“{text}”不是数字；文字目标请将指标属性改为定性。",
+                    field,
+                    BASIS_TARGETS,
+                )
+            ]
+        if field == "target_value":
+            return [Finding("定量指标必须填写数字指标值。", field, BASIS_TARGETS)]
+        return []
+    if field == "target_value" and number is None and not text:
+        return [Finding("请填写指标值。", field)]
+    return []
+
+
+# Level-1 codes of the national framework a declaration should cover, with their names.
+REQUIRED_CATEGORIES = (
+    ("output", "产出指标"),
+    ("benefit", "效益指标"),
+    ("satisfaction", "满意度指标"),
+)
+
+
+def coverage_findings(level1_codes: list[str | None], names: list[str]) -> list[Finding]:
+    """A declaration has output, benefit and satisfaction indicators. Indicators without a
+    level 1 (loaded from a table without levels) are asked to be classified instead."""
+    unclassified = [name for code, name in zip(level1_codes, names, strict=True) if not code]
+    found = [
+        Finding(f"指标“{name}”未分类：请选择一级和二级指标。", "level1", BASIS_TARGETS)
+        for name in unclassified
+    ]
+    if unclassified:
+        return found
+    present = set(level1_codes)
+    for code, name in REQUIRED_CATEGORIES:
+        if code not in present:
+            found.append(Finding(f"缺少{name}。", "level1", BASIS_TARGETS))
+    return found
+
+
+# -- printing in another layout ---------------------------------------------------------------
+
+
+def layout_gaps(
+    profile,
+    *,
+    amounts: dict[str, Decimal | None],
+    texts: dict[str, str],
+    text_labels: dict[str, str],
+) -> list[Finding]:
+    """What ``profile``'s table has a cell for that the declaration leaves empty: the cell
+    prints empty, and the page says so rather than leaving the reader to wonder."""
+    found = []
+    for name, label in profile.budget_labels.items():
+        if name == "total" and not profile.prints_total:
+            continue
+        if amounts.get(name) is None:
+            found.append(Finding(f"“{label}”一格为空：本申报表没有填写这一金额。", name))
+    for name in (*profile.required_narratives, *profile.department_fields):
+        if not (texts.get(name) or "").strip():
+            found.append(Finding(f"“{text_labels[name]}”一格为空：本申报表没有填写。", name))
+    return found
