@@ -40,7 +40,7 @@ def notify_move(change: StatusChange) -> int:
     link = SITE_URL + reverse("declaration_detail", args=[declaration.pk])
     subject = f"【绩效目标申报】{declaration.fiscal_year}年 {declaration.subject}：{_verb(change)}"
     lines = [
-        f"单位：{declaration.department.name}",
+        f"单位：{declaration.department_name}",
         f"申报表：{declaration.fiscal_year}年 {declaration.subject}",
         f"操作：{_verb(change)}（{change.by}，{change.at:%Y-%m-%d %H:%M}）",
     ]

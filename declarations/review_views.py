@@ -108,6 +108,9 @@ def review(request, pk: int):
         request,
         "declarations/review.html",
         {
+            "adjustment": compare(declaration.adjusts, declaration)
+            if declaration.adjusts_id
+            else None,
             "declaration": declaration,
             "table": mark_safe(render_html(build_grid(declaration))),  # noqa: S308 - escaped
             "checklist": checklist(declaration),

@@ -84,13 +84,23 @@ def compare(old: Declaration, new: Declaration) -> Comparison:
                     format_amount(after, unit),
                 )
             )
+    # Everything else the tables print: the particulars as declared and the narratives.
+    printed = (
+        *Declaration.DEPARTMENT_FIELDS,
+        "division_name",
+        "project_name",
+        "project_code",
+        "period_start",
+        "period_end",
+        *Declaration.NARRATIVE_FIELDS,
+    )
     texts = [
         (
             str(Declaration._meta.get_field(name).verbose_name),
-            getattr(old, name),
-            getattr(new, name),
+            "" if getattr(old, name) is None else str(getattr(old, name)),
+            "" if getattr(new, name) is None else str(getattr(new, name)),
         )
-        for name in Declaration.TARGET_FIELDS
+        for name in printed
         if getattr(old, name) != getattr(new, name)
     ]
     old_rows = list(old.indicators.select_related("level1", "level2"))

@@ -73,9 +73,8 @@ def grid_digest(grid: Grid, salt: str = "") -> str:
 
 
 def file_stem(declaration: Declaration) -> str:
-    department = declaration.department
     return (
-        f"{declaration.fiscal_year}年_{department.display_short_name}_"
+        f"{declaration.fiscal_year}年_{declaration.display_short_name}_"
         f"{declaration.subject}_绩效目标申报表"
     )
 

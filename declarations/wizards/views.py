@@ -68,9 +68,10 @@ class DeclarationWizard(NamedUrlWizardView):
             self._keep_current_input()
             messages.success(self.request, "已暂存。可在首页“未完成的申报”中继续填写。")
             return redirect("home")
-        goto = self.request.POST.get("wizard_goto_step")
-        if goto and goto in self.get_form_list():
-            self._keep_current_input()
+        # Whatever the clerk typed on this page is kept in the draft, valid or not: after
+        # 上一步, or after a refused 下一步 and leaving, the page shows it again with its
+        # messages. formtools would keep only valid input.
+        self._keep_current_input()
         return super().post(*args, **kwargs)
 
     def _keep_current_input(self):
