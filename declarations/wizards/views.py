@@ -103,9 +103,21 @@ class DeclarationWizard(NamedUrlWizardView):
         return kwargs
 
     def get_form_initial(self, step):
+        """A new declaration starts from the shared rows: the department's current
+        particulars, and the chosen project's code, period and narratives as last declared.
+        (Edits and copies start from their declaration instead; see ``prefill``.)"""
+        department = self.draft.department
         if step == self.steps.first:
             # Declarations are filed in the year before the budget year they plan.
-            return {"fiscal_year": timezone.localdate().year + 1}
+            initial = {"fiscal_year": timezone.localdate().year + 1}
+            if self.draft.kind == Kind.DEPARTMENT:
+                initial.update({n: getattr(department, n) for n in Department.STAFF_FIELDS})
+            return initial
+        if step in ("narratives", "targets"):
+            basic = self.get_cleaned_data_for_step(self.steps.first) or {}
+            project = basic.get("project")
+            if project is not None:
+                return {name: getattr(project, name) for name in Project.NARRATIVE_FIELDS}
         return {}
 
     def validated_forms(self) -> dict:
