@@ -67,7 +67,37 @@ def copy_into_declarations(apps, schema_editor):
         if number and not declaration.adjustment_reason:
             declaration.adjustment_reason = "（升级前发起的调整，未填写调整说明）"
         declaration.save()
-    for budget in Budget.objects.all():
+    # The history records get the same copies, so the first save after the upgrade does not
+    # show every copied field as changed from nothing.
+    HistoricalDeclaration = apps.get_model("declarations", "HistoricalDeclaration")
+    Department = apps.get_model("declarations", "Department")
+    Project = apps.get_model("declarations", "Project")
+    Division = apps.get_model("declarations", "SupervisingDivision")
+    departments = {d.pk: d for d in Department.objects.all()}
+    projects = {p.pk: p for p in Project.objects.all()}
+    divisions = {d.pk: d.name for d in Division.objects.all()}
+    numbers = dict(Declaration.objects.values_list("pk", "adjustment_no"))
+    for record in HistoricalDeclaration.objects.all():
+        department = departments.get(record.department_id)
+        if department is not None:
+            for name, source in DEPARTMENT_FIELDS.items():
+                setattr(record, name, getattr(department, source))
+            record.division_name = divisions.get(department.supervising_division_id, "")
+        project = projects.get(record.project_id)
+        if project is not None:
+            for name, source in PROJECT_FIELDS.items():
+                setattr(record, name, getattr(project, source))
+        record.adjustment_no = numbers.get(record.id, 1 if record.adjusts_id else 0)
+        if record.adjusts_id and not record.adjustment_reason:
+            record.adjustment_reason = "（升级前发起的调整，未填写调整说明）"
+        record.save()
+    HistoricalBudget = apps.get_model("declarations", "HistoricalBudget")
+    for model in (Budget, HistoricalBudget):
+        _fold_budgets(model.objects.all())
+
+
+def _fold_budgets(budgets):
+    for budget in budgets:
         if budget.subsidies_to_subdistricts is not None:
             budget.transfers_down = (budget.transfers_down or 0) + budget.subsidies_to_subdistricts
         parts = [getattr(budget, name) for name in TOTAL_FROM_PARTS]
@@ -343,6 +373,8 @@ class Migration(migrations.Migration):
             name='transfers_down',
             field=models.DecimalField(blank=True, decimal_places=2, error_messages={'invalid': '请输入金额数字，如 37500.00。'}, max_digits=15, null=True, validators=[django.core.validators.MinValueValidator(0, '金额不能为负数。')], verbose_name='对下转移支付资金（元）'),
         ),
+        # Before the rename, so that reversing re-adds it while the field has its old name.
+        migrations.RemoveConstraint(model_name='budget', name='budget_district_level_non_negative'),
         migrations.RenameField(model_name='budget', old_name='district_level', new_name='own_level'),
         migrations.RenameField(model_name='historicalbudget', old_name='district_level', new_name='own_level'),
         migrations.AlterField(
@@ -355,7 +387,6 @@ class Migration(migrations.Migration):
             name='own_level',
             field=models.DecimalField(blank=True, decimal_places=2, error_messages={'invalid': '请输入金额数字，如 37500.00。'}, max_digits=15, null=True, validators=[django.core.validators.MinValueValidator(0, '金额不能为负数。')], verbose_name='本级使用资金（元）'),
         ),
-        migrations.RemoveConstraint(model_name='budget', name='budget_district_level_non_negative'),
         migrations.RunPython(copy_into_declarations, copy_back),
         migrations.RemoveConstraint(model_name='budget', name='budget_subsidies_to_subdistricts_non_negative'),
         migrations.RemoveField(model_name='budget', name='subsidies_to_subdistricts'),
