@@ -6,7 +6,9 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from declarations.domain import rules
 from declarations.domain.choices import IndicatorKind, Operator
+from declarations.domain.rules import UNCLASSIFIED, Finding, as_error_dict
 from declarations.models.base import HISTORY_EXCLUDED
 
 
@@ -182,37 +184,51 @@ class PerformanceIndicator(models.Model):
         """A level-2 row printed without a level-3 indicator (e.g. 经济效益指标 left empty)."""
         return not self.name and self.target_value is None and not self.target_text
 
+    @property
+    def level1_name(self) -> str:
+        """The level-1 name as pages show it: an indicator without one is 未分类."""
+        return self.level1.name if self.level1_id else UNCLASSIFIED
+
     def clean(self):
-        errors: dict[str, list[str]] = {}
+        findings: list[Finding] = []
         if self.level1_id and self.level1.level != IndicatorCategory.Level.FIRST:
-            errors.setdefault("level1", []).append(f"“{self.level1.name}”不是一级指标。")
+            findings.append(Finding(f"“{self.level1.name}”不是一级指标。", "level1"))
         if self.level2_id:
             if self.level2.level != IndicatorCategory.Level.SECOND:
-                errors.setdefault("level2", []).append(f"“{self.level2.name}”不是二级指标。")
+                findings.append(Finding(f"“{self.level2.name}”不是二级指标。", "level2"))
             elif not self.level1_id:
-                errors.setdefault("level1", []).append("选择二级指标前请先选择一级指标。")
+                findings.append(Finding("选择二级指标前请先选择一级指标。", "level1"))
             elif self.level2.parent_id != self.level1_id:
-                errors.setdefault("level2", []).append(
-                    f"二级指标“{self.level2.name}”不属于一级指标“{self.level1.name}”。"
-                )
-        if self.kind == IndicatorKind.QUANTITATIVE:
-            if self.target_value is None:
-                if self.target_text.strip():
-                    errors.setdefault("target_value", []).append(
-                        f"定量指标的指标值必须是数字，“{self.target_text.strip()}”不是数字；"
-                        "文字目标请将指标属性改为定性。"
+                findings.append(
+                    Finding(
+                        f"二级指标“{self.level2.name}”不属于一级指标“{self.level1.name}”。",
+                        "level2",
                     )
-                else:
-                    errors.setdefault("target_value", []).append("定量指标必须填写数字指标值。")
-            elif self.target_text.strip():
-                errors.setdefault("target_text", []).append(
-                    "定量指标的指标值请填写在数值栏，文字栏留空。"
                 )
-            if self.period_text.strip() and self.period_value is None:
-                errors.setdefault("period_value", []).append(
-                    f"定量指标的实施周期指标值必须是数字，“{self.period_text.strip()}”不是数字。"
-                )
-        elif not self.is_placeholder and self.target_value is None and not self.target_text.strip():
-            errors.setdefault("target_text", []).append("请填写指标值。")
-        if errors:
-            raise ValidationError(errors)
+        findings += self.value_findings()
+        if findings:
+            raise ValidationError(as_error_dict(findings))
+
+    def value_findings(self) -> list[Finding]:
+        """What is wrong with the annual and the period value (see ``rules.value_findings``).
+        A placeholder row (a level 2 printed without a level-3 indicator) has no value."""
+        if self.is_placeholder and self.kind != IndicatorKind.QUANTITATIVE:
+            return []
+        return [
+            *rules.value_findings(
+                self.kind,
+                self.target_value,
+                self.target_text,
+                field="target_value",
+                text_field="target_text",
+            ),
+            *rules.value_findings(
+                self.kind,
+                self.period_value,
+                self.period_text,
+                field="period_value",
+                text_field="period_text",
+                label="实施周期指标值",
+                required=False,
+            ),
+        ]

@@ -12,7 +12,15 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 
 from declarations.domain.money import MoneyUnit, format_amount, plain_decimal
-from declarations.models import Declaration
+from declarations.domain.profiles import profile_of
+from declarations.domain.rules import (
+    Finding,
+    coverage_findings,
+    level_findings,
+    messages,
+    weight_findings,
+)
+from declarations.models import Budget, Declaration
 from declarations.models.budgets import validate_spending_plan
 
 # Targets that cannot be measured without a number or a baseline.
@@ -38,68 +46,64 @@ def _label(indicator) -> str:
     return indicator.name or indicator.target_text[:20]
 
 
-def _content_errors(declaration: Declaration, profile) -> list[str]:
-    """Texts and budget lines the layout requires, and the budget identities."""
-    from declarations.models import Budget
+def _of(indicator, finding: Finding) -> Finding:
+    """A finding about one indicator, as a declaration-wide list shows it: named."""
+    return Finding(f"指标“{_label(indicator)}”：{finding.message}", finding.field, finding.basis)
 
-    errors = [
-        f"所选表样需要填写{Declaration.text_label(name)}。"
+
+def _content_findings(declaration: Declaration, profile) -> list[Finding]:
+    """Texts and budget lines the layout requires, the budget identities, and each
+    indicator's levels and values."""
+    found = [
+        Finding(f"所选表样需要填写{Declaration.text_label(name)}。", name)
         for name in profile.required_narratives
         if not declaration.text(name).strip()
     ]
     budget = getattr(declaration, "budget", None)
     for name in profile.required_budget:
         if budget is None or getattr(budget, name) is None:
-            label = Budget.label(name)
-            errors.append(f"所选表样需要填写{label}。")
+            found.append(Finding(f"所选表样需要填写{Budget.label(name)}。", name))
     if budget is not None:
         try:
             budget.clean()
         except ValidationError as exc:
-            errors.extend(exc.messages)
+            found += [Finding(message) for message in exc.messages]
     indicators = _indicators(declaration)
     if not indicators:
-        errors.append("请至少填写一项绩效指标。")
-    if profile.levels:
-        for indicator in indicators:
-            if not indicator.level1_id or (profile.level2_required and not indicator.level2_id):
-                errors.append(f"指标“{_label(indicator)}”需要选择一级和二级指标。")
-    return errors
+        found.append(Finding("请至少填写一项绩效指标。"))
+    for indicator in indicators:
+        levels = level_findings(bool(indicator.level1_id), bool(indicator.level2_id), profile)
+        found += [_of(indicator, finding) for finding in levels + indicator.value_findings()]
+    return found
 
 
-def _weight_errors(declaration: Declaration, profile) -> list[str]:
-    indicators = _indicators(declaration)
-    weights = [i.weight for i in indicators if i.weight is not None]
-    if profile.weights_required and len(weights) < len(indicators):
-        return ["所选表样要求每项指标都填写权重。"]
-    if weights and len(weights) < len(indicators):
-        return ["请为每项指标填写权重，或全部留空。"]
-    total = sum(weights, Decimal(0))
-    if weights and profile.weight_total is not None and total != profile.weight_total:
-        return [
-            f"指标权重合计为 {plain_decimal(total)}，应为 {plain_decimal(profile.weight_total)}。"
-        ]
-    return []
+def _weight_findings(declaration: Declaration, profile) -> list[Finding]:
+    return weight_findings([i.weight for i in _indicators(declaration)], profile)
 
 
-def _plan_errors(declaration: Declaration) -> list[str]:
+def _plan_findings(declaration: Declaration) -> list[Finding]:
     try:
         validate_spending_plan(declaration.spending_plan.all())
     except ValidationError as exc:
-        return exc.messages
+        return [Finding(message) for message in exc.messages]
     return []
+
+
+def _coverage_findings(declaration: Declaration) -> list[Finding]:
+    indicators = _indicators(declaration)
+    return coverage_findings([_level1_code(i) for i in indicators], [_label(i) for i in indicators])
 
 
 def errors_for(declaration: Declaration) -> list[str]:
     """Why ``declaration`` cannot be submitted as it stands (empty: it can)."""
-    from declarations.exports.layouts import profile_of
-
     profile = profile_of(declaration.layout)
-    return [
-        *_content_errors(declaration, profile),
-        *_weight_errors(declaration, profile),
-        *_plan_errors(declaration),
-    ]
+    return messages(
+        [
+            *_content_findings(declaration, profile),
+            *_weight_findings(declaration, profile),
+            *_plan_findings(declaration),
+        ]
+    )
 
 
 def vague_targets(declaration: Declaration) -> list[str]:
@@ -160,48 +164,41 @@ def warnings_for(declaration: Declaration) -> list[str]:
 
 @dataclass(frozen=True)
 class Check:
+    """One line of the checklist: what is checked, and what was found wrong, each finding
+    with the basis of its rule (shown beside it on the review page)."""
+
     criterion: str
     label: str
-    passed: bool
-    details: tuple[str, ...] = ()
+    findings: tuple[Finding, ...] = ()
+
+    @property
+    def passed(self) -> bool:
+        return not self.findings
+
+    @property
+    def details(self) -> tuple[str, ...]:
+        return tuple(messages(self.findings))
 
 
 def checklist(declaration: Declaration) -> list[Check]:
     """The automated part of a review, under 完整性、相关性、适当性、可行性."""
-    from declarations.exports.layouts import profile_of
-
     profile = profile_of(declaration.layout)
-    indicators = _indicators(declaration)
-    weight_errors = _weight_errors(declaration, profile)
-    plan_errors = _plan_errors(declaration)
-    other_errors = _content_errors(declaration, profile)
-    # A layout without levels (Chongqing) cannot tell an output indicator by its name.
-    wanted = [("output", "产出", "产出指标")] if profile.levels else []
-    wanted += [("benefit", "效益", "效益指标"), ("satisfaction", "满意", "满意度指标")]
-    missing = [name for code, word, name in wanted if not _has(indicators, code, word)]
-    vague = vague_targets(declaration)
-    costs = cost_mismatches(declaration)
     target = profile.weight_total
+    vague = [Finding(message) for message in vague_targets(declaration)]
+    costs = [Finding(message) for message in cost_mismatches(declaration)]
     return [
         Check(
             "完整性",
             "表样要求的内容已填写，预算各分项与总额一致",
-            not other_errors,
-            tuple(other_errors),
+            tuple(_content_findings(declaration, profile)),
         ),
         Check(
             "完整性",
             f"指标权重合计{'为 ' + plain_decimal(target) if target else ''}",
-            not weight_errors,
-            tuple(weight_errors),
+            tuple(_weight_findings(declaration, profile)),
         ),
-        Check(
-            "相关性",
-            "设有产出、效益、满意度指标",
-            not missing,
-            tuple(f"缺少{name}。" for name in missing),
-        ),
-        Check("适当性", "成本指标与预算一致", not costs, tuple(costs)),
-        Check("可行性", "指标目标可衡量（没有无基准的“提升”类目标）", not vague, tuple(vague)),
-        Check("可行性", "资金支出计划累计达到 100%", not plan_errors, tuple(plan_errors)),
+        Check("相关性", "设有产出、效益、满意度指标", tuple(_coverage_findings(declaration))),
+        Check("适当性", "成本指标与预算一致", tuple(costs)),
+        Check("可行性", "指标目标可衡量（没有无基准的“提升”类目标）", tuple(vague)),
+        Check("可行性", "资金支出计划累计达到 100%", tuple(_plan_findings(declaration))),
     ]

@@ -157,30 +157,62 @@ def weight_findings(weights: list[Decimal | None], profile) -> list[Finding]:
     return []
 
 
+def _not_a_number(label: str, text: str) -> str:
+    return f"定量指标的{label}必须是数字，“{text}”不是数字；文字目标请将指标属性改为定性。"
+
+
 def value_findings(
-    kind: str, number: Decimal | None, text: str, *, field: str = "target_value", label="指标值"
+    kind: str,
+    number: Decimal | None,
+    text: str,
+    *,
+    field: str = "target_value",
+    label: str = "指标值",
+    required: bool = True,
+    text_field: str | None = None,
 ) -> list[Finding]:
     """A quantitative indicator's value is a number; a qualitative one's is not empty.
-    ``text`` is what was written when it is not a number."""
+
+    ``text`` is what was written when it is not a number. ``required``: the annual value
+    must be given, the period value (``label`` 实施周期指标值) may be left empty.
+    ``text_field`` is where the text is kept apart from the number (the model's
+    ``target_text``); a form with one input for both leaves it out.
+    """
     text = (text or "").strip()
+    text_field = text_field or field
     if kind == IndicatorKind.QUANTITATIVE:
-        if number is not None:
-            return []
-        if text:
-            return [
-                Finding(
-                    f"定量指标的{label}必须是数字，“{text}”不是数字；文字目标请将指标属性改为定性。",
-                    field,
-                    BASIS_TARGETS,
-                )
-            ]
-        if field == "target_value":
-            return [Finding("定量指标必须填写数字指标值。", field, BASIS_TARGETS)]
+        if number is None and text:
+            return [Finding(_not_a_number(label, text), field, BASIS_TARGETS)]
+        if number is None and required:
+            return [Finding(f"定量指标必须填写数字{label}。", field, BASIS_TARGETS)]
+        if number is not None and text:
+            return [Finding(f"定量指标的{label}请填写在数值栏，文字栏留空。", text_field)]
         return []
-    if field == "target_value" and number is None and not text:
-        return [Finding("请填写指标值。", field)]
+    if required and number is None and not text:
+        return [Finding(f"请填写{label}。", text_field)]
     return []
 
+
+def not_a_number_template(label: str = "指标值") -> str:
+    """What ``value_findings`` says of a quantitative value that is not a number, with
+    ``{text}`` where the text goes: the browser fills it in while the clerk types."""
+    return _not_a_number(label, "{text}")
+
+
+def level_findings(level1: bool, level2: bool, profile) -> list[Finding]:
+    """一级/二级指标: the wizard asks them in every layout; they are required where the
+    layout's table prints them (Beijing prints level 1 alone for its benefit indicators)."""
+    if not profile.levels:
+        return []
+    if not level1:
+        return [Finding("所选表样需要选择一级和二级指标。", "level1")]
+    if profile.level2_required and not level2:
+        return [Finding("所选表样需要选择一级和二级指标。", "level2")]
+    return []
+
+
+# What an indicator without a level 1 is called wherever level names are shown.
+UNCLASSIFIED = "未分类"
 
 # Level-1 codes of the national framework a declaration should cover, with their names.
 REQUIRED_CATEGORIES = (
@@ -192,10 +224,11 @@ REQUIRED_CATEGORIES = (
 
 def coverage_findings(level1_codes: list[str | None], names: list[str]) -> list[Finding]:
     """A declaration has output, benefit and satisfaction indicators. Indicators without a
-    level 1 (loaded from a table without levels) are asked to be classified instead."""
+    level 1 (loaded from a table without levels) are asked to be classified instead: until
+    they are, what the declaration covers cannot be told."""
     unclassified = [name for code, name in zip(level1_codes, names, strict=True) if not code]
     found = [
-        Finding(f"指标“{name}”未分类：请选择一级和二级指标。", "level1", BASIS_TARGETS)
+        Finding(f"指标“{name}”{UNCLASSIFIED}：请选择一级和二级指标。", "level1", BASIS_TARGETS)
         for name in unclassified
     ]
     if unclassified:

@@ -12,20 +12,55 @@ from decimal import Decimal
 from declarations.domain.choices import Operator
 from declarations.domain.money import plain_decimal
 
-_ASCII_OPERATORS = {
+# Other ways of writing an operator, and the operator they mean.
+OPERATOR_ALIASES = {
     ">=": Operator.GE,
     "<=": Operator.LE,
     "＝": Operator.EQ,
     "＞": Operator.GT,
     "＜": Operator.LT,
 }
-_VALUE_RE = re.compile(
-    r"""^\s*
-    (?P<op>>=|<=|[=≥≤><＝＞＜])?\s*
-    (?P<number>\d+(?:\.\d+)?)\s*
-    (?P<unit>[^\d\s=≥≤<>][^\d=≥≤<>]{0,9}?)?\s*$""",
-    re.VERBOSE,
-)
+# The pieces of the pattern, each written so that Python and JavaScript (flag ``u``) read it
+# alike: the browser is handed the same pattern and accepts exactly what the server accepts.
+# Spaces are what ``str.isspace`` calls a space (not JavaScript's ``\s``, which differs);
+# digits are ASCII and full-width (an IME types "４５").
+_SPACE = r"\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+_DIGIT = "0-9０-９"
+_SIGNS = sorted({*OPERATOR_ALIASES, *Operator.values}, key=lambda sign: (-len(sign), sign))
+_OPERATOR = "|".join(_SIGNS)  # none of the signs means anything else in a pattern
+_UNIT_STOP = "".join(Operator.values)
+
+
+def _pattern(group: str) -> str:
+    """The value pattern, on a value whose runs of spaces are one space and which does not
+    begin or end with one. ``group`` opens a named group: ``(?P<`` in Python, ``(?<`` in
+    JavaScript."""
+    return (
+        f"^{group}op>{_OPERATOR})? ?"
+        f"{group}number>[{_DIGIT}]+(?:[.][{_DIGIT}]+)?) ?"
+        f"{group}unit>[^{_DIGIT}{_SPACE}{_UNIT_STOP}][^{_DIGIT}{_UNIT_STOP}]{{0,9}}?)?$"
+    )
+
+
+_SPACES = re.compile(f"[{_SPACE}]+")
+_VALUE_RE = re.compile(_pattern("(?P<"))
+
+
+def value_grammar() -> dict:
+    """The grammar as data, for the browser: the operator aliases, the pattern in JavaScript's
+    syntax with its flags, and the spaces a value is first tidied of (each run made one space,
+    none at either end)."""
+    return {
+        "operators": {alias: str(operator) for alias, operator in OPERATOR_ALIASES.items()},
+        "space": _SPACE,
+        "pattern": _pattern("(?<"),
+        "flags": "u",
+    }
+
+
+def tidy(raw: str) -> str:
+    """``raw`` with each run of spaces made one space and none at either end."""
+    return _SPACES.sub(" ", raw).strip(" ")
 
 
 @dataclass(frozen=True)
@@ -42,13 +77,12 @@ class ParsedValue:
 
 def parse_value(raw: str) -> ParsedValue:
     """Split "≥45 场次" into (≥, 45, 场次); return anything else as text."""
-    cleaned = " ".join(raw.split())
-    match = _VALUE_RE.match(cleaned)
+    match = _VALUE_RE.match(tidy(raw))
     if not match:
         # A text keeps its own line breaks: only a number+unit cell is normalised.
         return ParsedValue(operator="", number=None, unit="", text=raw.strip())
     op = match["op"] or ""
-    op = _ASCII_OPERATORS.get(op, op)
+    op = OPERATOR_ALIASES.get(op, op)
     unit = (match["unit"] or "").strip()
     return ParsedValue(operator=op, number=Decimal(match["number"]), unit=unit, text="")
 

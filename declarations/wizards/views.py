@@ -19,6 +19,8 @@ from django.views.generic import TemplateView
 from formtools.wizard.views import NamedUrlWizardView, StepsHelper
 
 from declarations.domain.choices import Kind, Layout
+from declarations.domain.rules import not_a_number_template
+from declarations.domain.values import value_grammar
 from declarations.exports.layouts import profile_of
 from declarations.models import Budget, DeclarationDraft, Department, Project
 from declarations.services import (
@@ -238,6 +240,12 @@ class DeclarationWizard(NamedUrlWizardView):
                 {"id": c.pk, "name": c.name, "parent": c.parent_id, "level": c.level}
                 for c in IndicatorCategory.objects.all()
             ]
+            # The browser checks a value with the server's grammar and says what the server
+            # would say; it keeps no grammar of its own.
+            context["value_grammar"] = {
+                **value_grammar(),
+                "not_a_number": not_a_number_template(),
+            }
         if self.steps.current == self.steps.last:
             forms = self.validated_forms()
             invalid = [

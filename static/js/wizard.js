@@ -1,13 +1,25 @@
 /* The declaration wizard in the browser: formset rows added, removed and reordered without a
    reload; dependent level-1/level-2 selects; fields that adapt to 定量/定性; a running weight
    total; and the indicator library offered while a level-3 name is typed. The server checks
-   everything again; this only saves the clerk a round trip. */
+   everything again; this only saves the clerk a round trip. A value is checked with the
+   grammar the server hands over ("value-grammar"), so both accept exactly the same values. */
 (function () {
   "use strict";
 
   const taxonomyElement = document.getElementById("taxonomy-data");
   const taxonomy = taxonomyElement ? JSON.parse(taxonomyElement.textContent) : [];
-  const NUMBER = /^\s*(>=|<=|[=≥≤<>])?\s*\d+(\.\d+)?\s*[^\d\s=≥≤<>]{0,10}\s*$/;
+  const grammarElement = document.getElementById("value-grammar");
+  const grammar = grammarElement ? JSON.parse(grammarElement.textContent) : null;
+  const valuePattern = grammar ? new RegExp(grammar.pattern, grammar.flags) : null;
+  const spaceRuns = grammar ? new RegExp(`[${grammar.space}]+`, "gu") : null;
+  const outerSpace = grammar ? new RegExp(`^[${grammar.space}]+|[${grammar.space}]+$`, "gu") : null;
+
+  // A value is a number when the server's pattern matches it tidied as the server tidies it
+  // (each run of spaces one space, none at either end). An empty value is left to the server.
+  function isNumberOrEmpty(raw) {
+    const tidy = raw.replace(spaceRuns, " ").replace(/^ | $/g, "");
+    return tidy === "" || valuePattern.test(tidy);
+  }
 
   function field(row, name) {
     return row.querySelector(`[name$="-${name}"]`);
@@ -85,11 +97,11 @@
       fillLevel2(level1, level2, level2.value);
     }
     if (kind) {
-      kind.addEventListener("change", () => adaptToKind(row));
-      adaptToKind(row);
+      kind.addEventListener("change", () => adaptToKind(row, true));
+      adaptToKind(row, false);
     }
     const value = field(row, "value");
-    if (value) value.addEventListener("input", () => checkValue(row));
+    if (value) value.addEventListener("input", () => checkValue(row, true));
     const weight = field(row, "weight");
     if (weight) weight.addEventListener("input", updateWeights);
     const name = field(row, "name");
@@ -107,7 +119,7 @@
     level2.disabled = !level1.value;
   }
 
-  function adaptToKind(row) {
+  function adaptToKind(row, changed) {
     const qualitative = field(row, "kind").value === "qualitative";
     const operator = field(row, "operator");
     const unit = field(row, "unit");
@@ -121,24 +133,30 @@
       value.placeholder = qualitative ? "文字目标，如：及时、有效提升（建议写明程度）" : "数字，如 45";
       value.inputMode = qualitative ? "text" : "decimal";
     }
-    checkValue(row);
+    checkValue(row, changed);
   }
 
-  function checkValue(row) {
+  // What is wrong with a value is said once: by the server after a refused step (until the
+  // clerk changes the value, which makes that message out of date), else by this check, in
+  // the server's words.
+  function checkValue(row, changed) {
     const value = field(row, "value");
-    if (!value) return;
+    if (!value || !valuePattern) return;
+    const said = value.parentElement.querySelectorAll(".invalid-feedback");
+    if (!changed && said.length) {
+      value.classList.add("is-invalid");
+      return;
+    }
+    said.forEach((message) => message.remove());
     const quantitative = field(row, "kind").value === "quantitative";
-    const wrong = quantitative && value.value.trim() !== "" && !NUMBER.test(value.value);
+    const wrong = quantitative && !isNumberOrEmpty(value.value);
     value.classList.toggle("is-invalid", wrong);
-    let hint = row.querySelector("[data-value-hint]");
-    if (wrong && !hint) {
-      hint = document.createElement("div");
-      hint.className = "invalid-feedback d-block";
-      hint.dataset.valueHint = "";
-      hint.textContent = "定量指标的指标值必须是数字；文字目标请将指标属性改为定性。";
-      value.after(hint);
-    } else if (!wrong && hint) {
-      hint.remove();
+    if (wrong) {
+      const message = document.createElement("div");
+      message.className = "invalid-feedback d-block";
+      const text = value.value.replace(outerSpace, "");
+      message.textContent = grammar.not_a_number.replace("{text}", text);
+      value.after(message);
     }
   }
 
@@ -195,7 +213,7 @@
       }
       const kind = field(row, "kind");
       if (kind && item.kind) kind.value = item.kind;
-      adaptToKind(row);
+      adaptToKind(row, true);
       if (item.kind === "quantitative") {
         if (item.unit) field(row, "unit").value = item.unit;
         if (item.operator) field(row, "operator").value = item.operator;
@@ -230,7 +248,11 @@
           button.type = "button";
           button.className = "list-group-item list-group-item-action small";
           button.dataset.libraryItem = "";
-          const levels = [item.level1_name, item.level2_name].filter(Boolean).join(" / ");
+          // Named as the level-1 select names an indicator without level 1 (未分类).
+          const level1 = field(row, "level1");
+          const unclassified = level1 ? level1.options[0].text : "";
+          const levels = [item.level1_name || unclassified, item.level2_name]
+            .filter(Boolean).join(" / ");
           button.innerHTML = "<div class=\"fw-semibold\"></div><div class=\"text-muted\"></div>";
           button.firstChild.textContent = item.name;
           button.lastChild.textContent = [levels, item.example && `例：${item.example}`]

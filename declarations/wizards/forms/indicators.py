@@ -1,11 +1,16 @@
 """The indicator step: one row per indicator, checked row by row and as a whole."""
 
-from decimal import Decimal
-
 from django import forms
 from django.core.exceptions import ValidationError
 
 from declarations.domain.profiles import LayoutProfile
+from declarations.domain.rules import (
+    UNCLASSIFIED,
+    level_findings,
+    messages,
+    value_findings,
+    weight_findings,
+)
 from declarations.domain.values import parse_value
 from declarations.wizards.composite import CompositeForm
 from declarations.wizards.forms.base import SMALL_TEXTAREA, StepForm, StyledForm
@@ -16,14 +21,15 @@ class CategoryField(forms.TypedChoiceField):
     """A taxonomy category chosen from a list the formset loaded once for all its rows (a
     ModelChoiceField would query the taxonomy again for every row it renders and cleans)."""
 
-    def __init__(self, *, level: int, **kwargs):
+    def __init__(self, *, level: int, empty_label: str = "—", **kwargs):
         self.level = level
+        self.empty_label = empty_label
         self.by_pk: dict[int, IndicatorCategory] = {}
         super().__init__(empty_value=None, required=False, **kwargs)
 
     def use(self, categories: list[IndicatorCategory]) -> None:
         self.by_pk = {c.pk: c for c in categories if c.level == self.level}
-        self.choices = [("", "—"), *((c.pk, c.name) for c in self.by_pk.values())]
+        self.choices = [("", self.empty_label), *((c.pk, c.name) for c in self.by_pk.values())]
 
     def _coerce(self, value):
         # Not through ``coerce=``: a form deep-copies its fields, and a bound method given
@@ -37,7 +43,8 @@ class CategoryField(forms.TypedChoiceField):
 
 
 class IndicatorForm(StyledForm):
-    level1 = CategoryField(level=1, label="一级指标")
+    # A row without level 1 reads 未分类 (the Chongqing tables have no level columns).
+    level1 = CategoryField(level=1, label="一级指标", empty_label=UNCLASSIFIED)
     level2 = CategoryField(level=2, label="二级指标")
     name = forms.CharField(label="三级指标", max_length=300, required=False)
     kind = forms.ChoiceField(
@@ -85,51 +92,49 @@ class IndicatorForm(StyledForm):
         if level2 is not None and level2.parent_id != getattr(level1, "pk", None):
             parent = level1.name if level1 else "（未选）"
             self.add_error("level2", f"二级指标“{level2.name}”不属于一级指标“{parent}”。")
-        if (
-            self.profile
-            and self.profile.levels
-            and not self.has_error("level1")
-            and (level1 is None or (self.profile.level2_required and level2 is None))
-        ):
-            self.add_error("level2" if level1 else "level1", "所选表样需要选择一级和二级指标。")
-        raw = (data.get("value") or "").strip()
+        if self.profile and not self.has_error("level1"):
+            self._add_findings(level_findings(level1 is not None, level2 is not None, self.profile))
         kind = data.get("kind")
+        if kind is None:
+            return data
+        raw = (data.get("value") or "").strip()
+        period = (data.get("period_value") or "").strip()
         if kind == IndicatorKind.QUANTITATIVE:
-            parsed = parse_value(raw)
-            if not raw:
-                self.add_error("value", "请填写指标值。")
-            elif not parsed.is_numeric:
-                self.add_error(
-                    "value",
-                    f"定量指标的指标值必须是数字，“{raw}”不是数字；文字目标请将指标属性改为定性。",
-                )
-            else:
-                if parsed.operator and data.get("operator") and parsed.operator != data["operator"]:
-                    self.add_error("operator", "运算符与指标值中的符号不一致。")
-                if parsed.unit and data.get("unit") and parsed.unit != data["unit"]:
-                    self.add_error("unit", "计量单位与指标值中的单位不一致。")
-                data["operator"] = data.get("operator") or parsed.operator
-                data["unit"] = data.get("unit") or parsed.unit
-                data["target_value"], data["target_text"] = parsed.number, ""
-            period = (data.get("period_value") or "").strip()
-            parsed_period = parse_value(period)
-            if period and not parsed_period.is_numeric:
-                self.add_error(
-                    "period_value", f"定量指标的实施周期指标值必须是数字，“{period}”不是数字。"
-                )
-            data["period_number"] = parsed_period.number if period else None
-            data["period_text"] = ""
-        elif kind == IndicatorKind.QUALITATIVE:
+            # One input holds the number, or the text that is not one.
+            parsed, parsed_period = parse_value(raw), parse_value(period)
+            target, target_text = parsed.number, parsed.text
+            period_number, period_text = parsed_period.number, parsed_period.text
+            data["target_text"], data["period_text"] = "", ""
+        else:
+            parsed = None
+            target, target_text, period_number, period_text = None, raw, None, period
+            data["target_text"], data["period_text"] = raw, period
             if data.get("operator"):
                 self.add_error("operator", "定性指标不设运算符。")
-            if not raw:
-                self.add_error("value", "请填写指标值。")
-            data["target_value"], data["target_text"] = None, raw
-            data["period_number"], data["period_text"] = (
-                None,
-                (data.get("period_value") or "").strip(),
+        data["target_value"], data["period_number"] = target, period_number
+        self._add_findings(value_findings(kind, target, target_text, field="value"))
+        self._add_findings(
+            value_findings(
+                kind,
+                period_number,
+                period_text,
+                field="period_value",
+                label="实施周期指标值",
+                required=False,
             )
+        )
+        if parsed is not None and parsed.is_numeric:
+            if parsed.operator and data.get("operator") and parsed.operator != data["operator"]:
+                self.add_error("operator", "运算符与指标值中的符号不一致。")
+            if parsed.unit and data.get("unit") and parsed.unit != data["unit"]:
+                self.add_error("unit", "计量单位与指标值中的单位不一致。")
+            data["operator"] = data.get("operator") or parsed.operator
+            data["unit"] = data.get("unit") or parsed.unit
         return data
+
+    def _add_findings(self, findings) -> None:
+        for finding in findings:
+            self.add_error(finding.field, finding.message)
 
 
 class BaseIndicatorFormSet(forms.BaseFormSet):
@@ -150,18 +155,10 @@ class BaseIndicatorFormSet(forms.BaseFormSet):
         ]
         if not rows:
             raise ValidationError("请至少填写一项绩效指标。")
-        weights = [row.get("weight") for row in rows]
-        given = [w for w in weights if w is not None]
-        target = self.profile.weight_total if self.profile else None
-        if self.profile and self.profile.weights_required and len(given) < len(rows):
-            raise ValidationError("所选表样要求每项指标都填写权重。")
-        if given and len(given) < len(rows):
-            raise ValidationError("请为每项指标填写权重，或全部留空。")
-        total = sum(given, Decimal(0))
-        if given and target is not None and total != target:
-            raise ValidationError(
-                f"指标权重合计为 {total.normalize():f}，应为 {target.normalize():f}。"
-            )
+        if self.profile is not None:
+            findings = weight_findings([row.get("weight") for row in rows], self.profile)
+            if findings:
+                raise ValidationError(messages(findings))
         self.rows = rows
 
 
