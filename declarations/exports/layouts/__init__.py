@@ -6,6 +6,8 @@ A layout prints the declaration's own fields and child rows only, never the shar
 or project rows, so an approved table prints the same whatever happens to those.
 """
 
+import copy
+
 from django.utils import timezone
 
 from declarations.domain.choices import Layout, Status
@@ -29,10 +31,22 @@ __all__ = ["build_grid", "layouts_for", "profile_of", "status_line"]
 def build_grid(declaration: Declaration, layout: str | None = None) -> Grid:
     """The declaration laid out in ``layout`` (by default the one it is filed in), with its
     review status under the table."""
-    grid = BUILDERS[Layout(layout or declaration.layout)](declaration)
+    layout = Layout(layout or declaration.layout)
+    grid = BUILDERS[layout](in_unit(declaration, profile_of(layout).money_unit))
     row = grid.add_row()
     grid.put(row, 0, status_line(declaration), Style.NOTE, colspan=grid.column_count)
     return grid.finish()
+
+
+def in_unit(declaration: Declaration, unit: str) -> Declaration:
+    """The declaration as a layout in ``unit`` prints it: amounts are stored in yuan and every
+    table shows them in its own unit (a Hebei table in 元, the others in 万元), whichever
+    table the declaration was filed in. The stored declaration is left as it is."""
+    if declaration.money_unit == unit:
+        return declaration
+    shown = copy.copy(declaration)  # shares the fetched budget, indicators and tasks
+    shown.money_unit = unit
+    return shown
 
 
 def status_line(declaration: Declaration) -> str:

@@ -51,7 +51,7 @@ def build(declaration: Declaration) -> Grid:
 
     put_text_row(grid, "项目概况", declaration.overview)
     put_text_row(grid, "立项依据", declaration.legal_basis)
-    put_text_row(grid, "当年绩效目标", declaration.annual_target)
+    put_text_row(grid, "当年绩效目标", declaration.annual_target or declaration.overall_target)
 
     indicators = indicator_list(declaration)
     grid.section(repeat_rows=1)

@@ -28,7 +28,8 @@ def build(declaration: Declaration) -> Grid:
     put_title(grid, grid.title)
     put_text_row(grid, "部门名称", declaration.department_name)
     _budget_block(grid, declaration)
-    put_text_row(grid, "总体绩效目标", declaration.overall_target)
+    # A declaration filed with an annual target only (a Beijing table) prints that.
+    put_text_row(grid, "总体绩效目标", declaration.overall_target or declaration.annual_target)
     _key_tasks(grid, declaration)
     put_text_row(grid, "其他需完成的任务（可选项）", declaration.other_tasks)
 

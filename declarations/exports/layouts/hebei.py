@@ -45,7 +45,12 @@ def _department(declaration: Declaration) -> Grid:
     grid.section()
     put_title(grid, grid.title)
     _unit_line(grid, declaration)
-    put_text_row(grid, "总体绩效目标", declaration.overall_target)
+    if _has_budget(declaration):
+        # The department narrative of the seed has no budget; one that has a budget prints it
+        # on the project form's line rather than dropping it.
+        _budget_line(grid, grid.add_row(), "部门预算", declaration)
+    # A declaration filed with an annual target only (a Beijing table) prints that.
+    put_text_row(grid, "总体绩效目标", declaration.overall_target or declaration.annual_target)
     put_text_row(grid, "分项绩效目标", declaration.sub_targets)
     put_text_row(grid, "保障措施", declaration.safeguards)
     if declaration.indicators.all():
@@ -66,18 +71,7 @@ def _project(declaration: Declaration) -> Grid:
     grid.put(row, 4, declaration.subject, Style.CENTER, colspan=3)
 
     first, second = grid.add_row(), grid.add_row()
-    grid.put(first, 0, "预算规模及资金用途", Style.LABEL, rowspan=2)
-    for col, (label, field) in zip(
-        (1, 3, 5),
-        [
-            ("预算数", "total"),
-            ("其中：财政资金", "fiscal_appropriation"),
-            ("其他资金", "other_funds"),
-        ],
-        strict=True,
-    ):
-        grid.put(first, col, label, Style.LABEL)
-        put_money(grid, first, col + 1, declaration, budget_amount(declaration, field))
+    _budget_line(grid, first, "预算规模及资金用途", declaration, rowspan=2)
     grid.put(second, 1, declaration.fund_use, Style.TEXT, colspan=6)
 
     points = list(declaration.spending_plan.all())
@@ -98,10 +92,31 @@ def _project(declaration: Declaration) -> Grid:
             number_format=NumberFormat.PERCENT,
         )
         col += span
-    put_text_row(grid, "绩效目标", declaration.annual_target)
+    put_text_row(grid, "绩效目标", declaration.annual_target or declaration.overall_target)
 
     _indicators(grid, declaration)
     return grid.finish()
+
+
+BUDGET_LINE = [
+    ("预算数", "total"),
+    ("其中：财政资金", "fiscal_appropriation"),
+    ("其他资金", "other_funds"),
+]
+
+
+def _has_budget(declaration: Declaration) -> bool:
+    return any(budget_amount(declaration, field) is not None for _, field in BUDGET_LINE)
+
+
+def _budget_line(
+    grid: Grid, row: int, label: str, declaration: Declaration, rowspan: int = 1
+) -> None:
+    """预算数 | 其中：财政资金 | 其他资金, each label followed by its amount."""
+    grid.put(row, 0, label, Style.LABEL, rowspan=rowspan)
+    for col, (name, field) in zip((1, 3, 5), BUDGET_LINE, strict=True):
+        grid.put(row, col, name, Style.LABEL)
+        put_money(grid, row, col + 1, declaration, budget_amount(declaration, field))
 
 
 def _indicators(grid: Grid, declaration: Declaration) -> None:

@@ -35,12 +35,24 @@ def _unit_block(declaration: Declaration) -> str:
 
 
 def funding_arrangement(declaration: Declaration) -> str:
-    """资金安排情况 opens with the year's total (全年安排资金), which the table has no other
-    cell for; the clerk's own text follows unless it says just that."""
-    total = budget_amount(declaration, "total")
-    if total is None:
+    """资金安排情况 opens with the year's total (全年安排资金) and, where given, its sources
+    (财政拨付数, 其他资金), which the table has no other cells for; the clerk's own text
+    follows unless it says just that."""
+    unit = unit_label(declaration)
+    amounts = [
+        (label, budget_amount(declaration, field))
+        for label, field in (
+            ("全年安排资金", "total"),
+            ("财政拨付数", "fiscal_appropriation"),
+            ("其他资金", "other_funds"),
+        )
+    ]
+    parts = [
+        f"{label}{plain_decimal(amount)}{unit}" for label, amount in amounts if amount is not None
+    ]
+    if not parts:
         return declaration.funding_arrangement
-    line = f"全年安排资金{plain_decimal(total)}{unit_label(declaration)}"
+    line = "，".join(parts)
     text = declaration.funding_arrangement.strip()
     if not text or text == line:
         return line
