@@ -50,7 +50,7 @@ INDICATOR_FIELDS = (
 
 def _indicator_view(indicator) -> dict[str, str]:
     return {
-        "level1": indicator.level1.name if indicator.level1_id else "",
+        "level1": indicator.level1_name,
         "level2": indicator.level2.name if indicator.level2_id else "",
         "weight": plain_decimal(indicator.weight) if indicator.weight is not None else "",
         "kind": indicator.get_kind_display(),

@@ -38,10 +38,6 @@ def _level1_code(indicator) -> str:
     return indicator.level1.code if indicator.level1_id else ""
 
 
-def _has(indicators, code: str, word: str) -> bool:
-    return any(_level1_code(i) == code or word in i.name for i in indicators)
-
-
 def _label(indicator) -> str:
     return indicator.name or indicator.target_text[:20]
 
@@ -147,11 +143,9 @@ def warnings_for(declaration: Declaration) -> list[str]:
     indicators = _indicators(declaration)
     if not indicators:
         return ["尚未填写绩效指标。"]
-    warnings = []
-    if not _has(indicators, "satisfaction", "满意"):
-        warnings.append("没有满意度指标：建议设置服务对象满意度指标。")
-    if not _has(indicators, "benefit", "效益"):
-        warnings.append("没有效益指标：建议设置社会效益等效益指标。")
+    # The same coverage rule as the checklist's: unclassified indicators are asked to be
+    # classified rather than guessed from their names.
+    warnings = messages(_coverage_findings(declaration))
     warnings.extend(vague_targets(declaration))
     for indicator in indicators:
         if indicator.kind == "qualitative" and indicator.target_value is not None:

@@ -223,7 +223,8 @@ def test_declaration_list_filters_sorts_and_paginates(client):
 def test_detail_page_shows_warnings_and_the_edit_button(client):
     login(client, "shapingba")
     page = client.get(reverse("declaration_detail", args=[sample("000-1").pk])).content.decode()
-    assert "没有满意度指标" in page and "没有效益指标" in page
+    # The Chongqing sample has no levels: it is asked to classify, not told it lacks benefits.
+    assert "未分类：请选择一级和二级指标" in page and "缺少效益指标" not in page
     assert ">修改</button>" in page and "复制为 2026 年度申报" in page
 
 
