@@ -82,6 +82,18 @@ class DeclarationInput:
     adjustment_reason: str = ""
 
 
+def plain_text(value):
+    """Text as stored: line breaks as "\n" whatever the browser sent ("\r\n" from a
+    textarea), so an untouched text never shows as changed."""
+    if isinstance(value, str):
+        return value.replace("\r\n", "\n").replace("\r", "\n")
+    return value
+
+
+def _plain(values: dict) -> dict:
+    return {name: plain_text(value) for name, value in values.items()}
+
+
 def _lock_editable(declaration: Declaration) -> Declaration:
     declaration = Declaration.objects.select_for_update().get(pk=declaration.pk)
     if not declaration.is_editable:
@@ -167,6 +179,10 @@ def save_declaration(
     adjustment (调整) of an approved one. Sets ``declaration.changed_rows`` to the number of
     rows written (0: it was already so)."""
     profile = profile_of(data.layout)
+    data.texts, data.particulars = _plain(data.texts), _plain(data.particulars)
+    data.adjustment_reason = plain_text(data.adjustment_reason)
+    data.key_tasks = [_plain(task) for task in data.key_tasks]
+    data.indicators = [_plain(row) for row in data.indicators]
     if declaration is not None:
         declaration = _lock_editable(declaration)
         if expected_version is not None and declaration.version != expected_version:

@@ -19,7 +19,11 @@ from declarations.roles import (
     is_own_declarant,
 )
 from declarations.wizards.prefill import draft_data
-from declarations.wizards.views import DEPARTMENT_WIZARD, PROJECT_WIZARD
+from declarations.wizards.views import (
+    DEPARTMENT_WIZARD,
+    PROJECT_WIZARD,
+    saved_declaration_of,
+)
 from indicators.models import PerformanceIndicator
 
 
@@ -122,7 +126,14 @@ def adjust(request, pk: int):
 
 @login_required
 def resume(request, draft_id: int, step: str | None = None):
-    draft = get_object_or_404(drafts_visible_to(request.user), pk=draft_id)
+    draft = drafts_visible_to(request.user).filter(pk=draft_id).first()
+    if draft is None:
+        saved = saved_declaration_of(request, draft_id)
+        if saved is not None and declarations_visible_to(request.user).filter(pk=saved).exists():
+            # A late second click on 保存 (or the back button after saving).
+            messages.success(request, "申报表已保存。")
+            return redirect("declaration_detail", pk=saved)
+        raise Http404("未找到该草稿，或它已保存或已放弃。")
     if draft.declaration_id and not draft.declaration.is_editable:
         raise PermissionDenied("该申报表已提交或已通过，不能再修改。")
     wizard = PROJECT_WIZARD if draft.kind == Kind.PROJECT else DEPARTMENT_WIZARD

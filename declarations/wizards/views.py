@@ -36,6 +36,19 @@ from declarations.wizards.steps import DEPARTMENT_STEPS, PROJECT_STEPS, STEP_TIT
 from declarations.wizards.storage import DraftStorage
 from indicators.models import IndicatorCategory
 
+SAVED_DRAFTS = "kexie_saved_drafts"
+
+
+def remember_saved_draft(request, draft_id: int, declaration_id: int) -> None:
+    saved = request.session.get(SAVED_DRAFTS, {})
+    saved[str(draft_id)] = declaration_id
+    # The last few are enough: this only answers a late second click on 保存.
+    request.session[SAVED_DRAFTS] = dict(list(saved.items())[-20:])
+
+
+def saved_declaration_of(request, draft_id: int) -> int | None:
+    return request.session.get(SAVED_DRAFTS, {}).get(str(draft_id))
+
 
 class DeclarationWizard(NamedUrlWizardView):
     template_name = "declarations/wizard.html"
@@ -183,7 +196,11 @@ class DeclarationWizard(NamedUrlWizardView):
                 return self.render(form_list[-1], save_errors=[str(exc)])
             except ValidationError as exc:
                 return self.render(form_list[-1], save_errors=exc.messages)
+            draft_id = self.draft.pk
             self.draft.delete()
+        # A second click that arrives after this one has finished finds the draft gone;
+        # the session remembers where it went (see entry.resume).
+        remember_saved_draft(self.request, draft_id, declaration.pk)
         messages.success(self.request, "申报表已保存。")
         return redirect("declaration_detail", pk=declaration.pk)
 
