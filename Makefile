@@ -5,6 +5,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Production is the settings' default (DEBUG off, SECRET_KEY required). The targets below are
+# for a developer's machine, so they run manage.py with DEBUG=1; tests use settings_test.
 
 # Debian packages the product needs: HarfBuzz's subsetter keeps PDF export fast, AR PL UMing is
 # the Song-style CJK font of the printed tables, chromium drives the browser tests.
@@ -14,7 +16,7 @@ TEST_PACKAGES := $(RUN_PACKAGES) chromium
 .PHONY: run test setup install system-packages system-packages-test migrate samples lint check clean
 
 run: system-packages install migrate samples
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: system-packages-test install check
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -39,14 +41,14 @@ system-packages-test:
 	@PACKAGES="$(TEST_PACKAGES)" sh .ci/system-packages
 
 migrate: install
-	$(BIN)/python manage.py migrate --noinput
+	DEBUG=1 $(BIN)/python manage.py migrate --noinput
 
 samples: install
-	$(BIN)/python manage.py load_samples
+	DEBUG=1 $(BIN)/python manage.py load_samples --demo-accounts
 
 check: install
-	$(BIN)/python manage.py check
-	$(BIN)/python manage.py makemigrations --check --dry-run
+	DEBUG=1 $(BIN)/python manage.py check
+	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 

@@ -27,6 +27,8 @@ sys.path.insert(0, str(ROOT))
 WORKDIR = Path(tempfile.mkdtemp(prefix="kexie-bench-"))
 os.environ["DATABASE_URL"] = f"sqlite:///{WORKDIR / 'bench.sqlite3'}"
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kexie_perf.settings")
+# A throw-away local database: development settings, as before production became the default.
+os.environ.setdefault("DEBUG", "1")
 
 import django  # noqa: E402
 

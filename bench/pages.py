@@ -20,6 +20,8 @@ sys.path.insert(0, str(ROOT))
 WORKDIR = Path(tempfile.mkdtemp(prefix="kexie-bench-pages-"))
 os.environ["DATABASE_URL"] = f"sqlite:///{WORKDIR / 'bench.sqlite3'}"
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kexie_perf.settings")
+# A throw-away local database: development settings, as before production became the default.
+os.environ.setdefault("DEBUG", "1")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver")
 
 import django  # noqa: E402
@@ -55,7 +57,7 @@ def main() -> None:
     parser.add_argument("--declarations", type=int, default=1000)
     args = parser.parse_args()
     call_command("migrate", verbosity=0)
-    call_command("load_samples", verbosity=0)
+    call_command("load_samples", "--demo-accounts", verbosity=0)
     synthetic = synthetic_declaration()
     bulk_copies(args.declarations)
     staff = User.objects.get(username="shapingba")

@@ -7,8 +7,6 @@ from django.urls import reverse
 from declarations.models import StatusChange, User
 from declarations.roles import REVIEWER_GROUP, STAFF_GROUP
 
-SITE_URL = getattr(settings, "SITE_URL", "http://127.0.0.1:8000")
-
 
 def _recipients_for(change: StatusChange) -> list[str]:
     declaration = change.declaration
@@ -37,7 +35,8 @@ def notify_move(change: StatusChange) -> int:
     if not recipients:
         return 0
     declaration = change.declaration
-    link = SITE_URL + reverse("declaration_detail", args=[declaration.pk])
+    # settings.SITE_URL: the address people use (from the environment, see kexie_perf.settings).
+    link = settings.SITE_URL + reverse("declaration_detail", args=[declaration.pk])
     subject = f"【绩效目标申报】{declaration.fiscal_year}年 {declaration.subject}：{_verb(change)}"
     lines = [
         f"单位：{declaration.department_name}",

@@ -1,14 +1,17 @@
 """Settings of kexie_perf.
 
-Everything that differs between a developer's laptop and a server comes from the environment:
-SECRET_KEY, DEBUG, ALLOWED_HOSTS and DATABASE_URL. With none of them set the project runs on an
-embedded SQLite database with development defaults.
+Everything that differs between a developer's laptop and a server comes from the environment
+(see README.md, "Production"). Production is the default: DEBUG is off unless DEBUG=1, and then
+SECRET_KEY must be set; ``make run`` sets DEBUG=1 for local development. Tests use
+``kexie_perf.settings_test``.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -20,19 +23,36 @@ def env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-DEBUG = env_bool("DEBUG", True)
+DEBUG = env_bool("DEBUG", False)
 
-# The fallback key is only acceptable for local development; refuse it elsewhere.
+# Only a developer's machine (DEBUG=1) may run on the built-in key. Anywhere else a known key
+# would let anyone forge sessions and signed links, so the site refuses to start without a
+# real one (the same rule as Django's deploy check: 50+ characters, not django-insecure-).
 _DEV_SECRET_KEY = "django-insecure-kexie-perf-local-development-only"
-SECRET_KEY = os.environ.get("SECRET_KEY", _DEV_SECRET_KEY)
-if not DEBUG and SECRET_KEY == _DEV_SECRET_KEY:
-    raise RuntimeError("SECRET_KEY must be set in the environment when DEBUG is off.")
+SECRET_KEY = os.environ.get("SECRET_KEY", "")
+if DEBUG and not SECRET_KEY:
+    SECRET_KEY = _DEV_SECRET_KEY
+elif not DEBUG and (
+    len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("django-insecure-")
+):
+    raise ImproperlyConfigured(
+        "SECRET_KEY 未设置或太弱：DEBUG 关闭（正式环境）时必须在环境变量 SECRET_KEY 中提供至少 "
+        "50 个字符的随机密钥，例如 python -c 'import secrets; print(secrets.token_urlsafe(64))' "
+        "的输出。本地开发请设置 DEBUG=1（make run 已设置）。"
+    )
 
 ALLOWED_HOSTS = [
     host.strip()
     for host in os.environ.get("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",")
     if host.strip()
 ]
+
+# The site's address in e-mail links. In production it defaults to https:// and the first
+# host in ALLOWED_HOSTS; set SITE_URL when that is not the address people use.
+_first_host = next((h.lstrip(".") for h in ALLOWED_HOSTS if h not in {"*", ""}), "localhost")
+SITE_URL = os.environ.get(
+    "SITE_URL", "http://127.0.0.1:8000" if DEBUG else f"https://{_first_host}"
+).rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -46,8 +66,11 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "formtools",
     "simple_history",
+    "axes",
+    "csp",
     "declarations",
     "indicators",
+    "security",
 ]
 
 MIDDLEWARE = [
@@ -57,9 +80,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "security.middleware.RefusalAuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "kexie_perf.urls"
@@ -98,12 +125,46 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 
 AUTH_USER_MODEL = "declarations.User"
 
+# 等保 level 3: at least 10 characters from 3 of the 4 kinds (lower, upper, digit, symbol), not a
+# common password, not all digits, not like the user's name or e-mail. Django's own messages
+# for the last three are translated into Chinese; its length check is not, hence ours.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "security.passwords.PasswordStrengthValidator",
+        "OPTIONS": {"min_length": 10, "min_classes": 3},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# django-axes counts failed log-ins by user name and by address separately: five failures
+# lock that account (from anywhere) and that address (for any account) for 30 minutes; the
+# count runs as long as each failure comes within 30 minutes of the last. A success does not
+# reset it: axes would then also forget the address's failures against other accounts, and
+# anyone with an account could guess another's password four times between two log-ins.
+AUTHENTICATION_BACKENDS = [
+    "security.backends.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=30)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = False
+# A try while locked does not restart the 30 minutes the page announces.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "security.views.lockout"
+AXES_CLIENT_IP_CALLABLE = "security.addresses.client_address"
+# axes' admin pages have no Chinese translation; security.admin shows its counters instead.
+AXES_ENABLE_ADMIN = False
+AXES_VERBOSE = False
+
+# Security audit records (security.SecurityEvent) and axes' log-in records are kept this many
+# days; `manage.py purge_security_records` deletes older ones and refuses fewer than 180.
+SECURITY_RECORD_RETENTION_DAYS = int(os.environ.get("SECURITY_RECORD_RETENTION_DAYS", "180"))
+
+# Where `manage.py backup` writes when no --output is given.
+BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", BASE_DIR / "backups"))
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -111,6 +172,11 @@ LOGOUT_REDIRECT_URL = "login"
 
 # Sessions live in the database: wizard drafts outgrow cookies and cookie storage fails silently.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# 等保 level 3 idle time-out: a session ends 30 minutes after the last request (each request
+# saves it again and so renews it) or when the browser closes.
+SESSION_COOKIE_AGE = 30 * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
@@ -156,6 +222,41 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 
+# Content-Security-Policy (django-csp 4): scripts only from our own static files, so that an
+# injected <script> or onclick="" does not run; templates use static/js/app.js instead of
+# inline handlers. Styles allow 'unsafe-inline' because the official tables' column widths
+# are computed per table (<col style="width:…">, declarations/exports/html.py) and the admin
+# of django-simple-history has a style attribute; a style cannot run code. Bootstrap's CSS
+# draws its icons from data: URIs.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+
+# Behind a reverse proxy (nginx…) that terminates HTTPS, set PROXY_COUNT to the number of
+# proxies in front of the site. Each must set X-Forwarded-Proto and append the client to
+# X-Forwarded-For; Django then trusts the first to tell HTTPS from HTTP and the second
+# (security.addresses) to know the client's address for lockouts and audit records.
+PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+if PROXY_COUNT:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
 if not DEBUG:
+    # HTTPS only: redirect HTTP, tell browsers to use HTTPS for a year (HSTS; start lower, e.g.
+    # SECURE_HSTS_SECONDS=3600, until HTTPS is known to work), cookies only over HTTPS.
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
     SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)

@@ -11,4 +11,4 @@ from django.core.management import call_command
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
-        call_command("load_samples", verbosity=0)
+        call_command("load_samples", "--demo-accounts", verbosity=0)

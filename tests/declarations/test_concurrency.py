@@ -27,7 +27,7 @@ pytestmark = [
 
 
 def test_two_threads_approve_at_once_and_one_move_is_recorded():
-    call_command("load_samples", verbosity=0)
+    call_command("load_samples", "--demo-accounts", verbosity=0)
     declaration = Declaration.objects.get(sample_key="000-1")
     workflow.perform(declaration, "submit", by=User.objects.get(username="shapingba"))
     reviewer = User.objects.get(username="reviewer")
@@ -58,7 +58,7 @@ def test_two_threads_approve_at_once_and_one_move_is_recorded():
 def test_two_saves_of_one_draft_at_once_make_one_declaration():
     """A double-click on 保存 sends the last step twice: one declaration, both clicks end on
     its page, and neither sees an error."""
-    call_command("load_samples", verbosity=0)
+    call_command("load_samples", "--demo-accounts", verbosity=0)
     staff = User.objects.get(username="shapingba")
     wizard = Wizard.start(Client(), staff)
     fill_until(wizard, "review")

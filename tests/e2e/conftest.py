@@ -85,7 +85,7 @@ def fast_passwords(settings):
 @pytest.fixture
 def samples(transactional_db, fast_passwords):
     """The sample tables, taxonomy and demo accounts, in the (flushed) live-server database."""
-    call_command("load_samples", verbosity=0)
+    call_command("load_samples", "--demo-accounts", verbosity=0)
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)

@@ -1,4 +1,5 @@
-"""``manage.py load_samples``: the indicator taxonomy, the five sample tables and demo accounts."""
+"""``manage.py load_samples``: the indicator taxonomy, the five sample tables and, only with
+``--demo-accounts``, the demo accounts (whose passwords are public: never on a shared server)."""
 
 import json
 
@@ -20,15 +21,23 @@ DEMO_ACCOUNTS_FILE = FIXTURES_DIR / "demo_accounts.json"
 
 
 class Command(BaseCommand):
-    help = "导入指标分类、五份样表及演示账号；重复运行不会改变已有数据。"
+    help = "导入指标分类和五份样表（加 --demo-accounts 时另建演示账号）；重复运行不会改变已有数据。"
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--no-demo-accounts", action="store_true", help="不创建演示账号（用于正式环境）。"
+            "--demo-accounts",
+            action="store_true",
+            help="同时创建演示账号（密码公开，仅限本地试用，切勿用于正式环境）。",
+        )
+        # Demo accounts used to be the default; the old opt-out is still accepted.
+        parser.add_argument(
+            "--no-demo-accounts", action="store_true", help="（已是默认，可省略。）"
         )
 
     @transaction.atomic
     def handle(self, *args, **options):
+        if options["demo_accounts"] and options["no_demo_accounts"]:
+            raise CommandError("--demo-accounts 与 --no-demo-accounts 不能同时使用。")
         changed = load_taxonomy(TAXONOMY_FILE)
         try:
             report = load_sample_files()
@@ -39,7 +48,7 @@ class Command(BaseCommand):
             f"样表 {report.files} 份，申报表 {report.declarations} 张，"
             f"绩效指标 {report.indicators} 条。"
         )
-        if not options["no_demo_accounts"]:
+        if options["demo_accounts"]:
             accounts = self._load_demo_accounts()
             changed += accounts
         self.stdout.write(self.style.SUCCESS(f"完成：写入或更新 {changed} 行。"))
