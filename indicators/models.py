@@ -8,6 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from declarations.domain import rules
 from declarations.domain.choices import IndicatorKind, Operator
+from declarations.domain.limits import ROW_TEXT
 from declarations.domain.rules import UNCLASSIFIED, Finding, as_error_dict
 from declarations.models.base import HISTORY_EXCLUDED
 
@@ -129,7 +130,7 @@ class PerformanceIndicator(models.Model):
         blank=True,
         error_messages=NUMERIC_VALUE_MESSAGES,
     )
-    target_text = models.TextField("年度指标值（文字）", blank=True)
+    target_text = models.TextField("年度指标值（文字）", blank=True, max_length=ROW_TEXT)
     period_value = models.DecimalField(
         "实施周期指标值（数值）",
         max_digits=18,
@@ -138,10 +139,10 @@ class PerformanceIndicator(models.Model):
         blank=True,
         error_messages=NUMERIC_VALUE_MESSAGES,
     )
-    period_text = models.TextField("实施周期指标值（文字）", blank=True)
-    description = models.TextField("指标内容 / 绩效指标描述", blank=True)
-    basis = models.TextField("指标值设定依据及数据来源", blank=True)
-    scoring_rule = models.TextField("评（扣）分标准", blank=True)
+    period_text = models.TextField("实施周期指标值（文字）", blank=True, max_length=ROW_TEXT)
+    description = models.TextField("指标内容 / 绩效指标描述", blank=True, max_length=ROW_TEXT)
+    basis = models.TextField("指标值设定依据及数据来源", blank=True, max_length=ROW_TEXT)
+    scoring_rule = models.TextField("评（扣）分标准", blank=True, max_length=ROW_TEXT)
 
     history = HistoricalRecords(excluded_fields=HISTORY_EXCLUDED)
 

@@ -78,6 +78,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before any form (the CSRF check reads the form too): control characters out.
+    "kexie_perf.middleware.ControlCharacterMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "security.middleware.RefusalAuditMiddleware",
@@ -90,6 +92,11 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "kexie_perf.urls"
+
+# A declaration of up to 200 indicator rows is about 3,300 fields; the indicator formset
+# refuses more than 200 rows with a message (Django's default of 1,000 fields would answer a
+# bare 400 past about 60 rows).
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 
 TEMPLATES = [
     {
@@ -192,6 +199,12 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 # package fonts-arphic-uming). "WenQuanYi Micro Hei" (fonts-wqy-microhei) gives files about
 # 45 % smaller, in a sans-serif face.
 PDF_FONT_FAMILY = os.environ.get("PDF_FONT_FAMILY", "AR PL UMing CN")
+# Bounds of PDF rendering (declarations.exports.pdf), per server process: a render is stopped
+# after PDF_RENDER_TIMEOUT seconds; at most PDF_MAX_CONCURRENT render at once, and a render
+# waits at most PDF_QUEUE_TIMEOUT seconds for its turn. Users are told to retry, with a 503.
+PDF_RENDER_TIMEOUT = float(os.environ.get("PDF_RENDER_TIMEOUT", "60"))
+PDF_MAX_CONCURRENT = int(os.environ.get("PDF_MAX_CONCURRENT", "2"))
+PDF_QUEUE_TIMEOUT = float(os.environ.get("PDF_QUEUE_TIMEOUT", "10"))
 
 # Rendered Excel and PDF files, keyed by a digest of their content (declarations.exports).
 # Set EXPORT_CACHE_DIR to keep them on disk and share them between worker processes.

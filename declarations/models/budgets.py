@@ -119,8 +119,8 @@ class SpendingPlanPoint(models.Model):
         max_digits=5,
         decimal_places=2,
         validators=[
-            MinValueValidator(0, "支出比例应在 0% 至 100% 之间。"),
-            MaxValueValidator(100, "支出比例应在 0% 至 100% 之间。"),
+            MinValueValidator(0, "支出比例应在 0%% 至 100%% 之间。"),
+            MaxValueValidator(100, "支出比例应在 0%% 至 100%% 之间。"),
         ],
     )
 
@@ -144,7 +144,7 @@ class SpendingPlanPoint(models.Model):
             models.CheckConstraint(
                 condition=Q(cumulative_percent__gte=0, cumulative_percent__lte=100),
                 name="spending_plan_percent_range",
-                violation_error_message="支出比例应在 0% 至 100% 之间。",
+                violation_error_message="支出比例应在 0%% 至 100%% 之间。",
             ),
         ]
 

@@ -8,13 +8,14 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from declarations.domain.choices import FROZEN_STATUSES, Grade, Kind, Layout, Status
+from declarations.domain.limits import LONG_TEXT, ROW_TEXT
 from declarations.domain.money import MoneyUnit
 from declarations.domain.rules import Finding, as_error_dict, period_findings
 from declarations.models.base import HISTORY_EXCLUDED
 
 
 def _text(label: str) -> models.TextField:
-    return models.TextField(label, blank=True)
+    return models.TextField(label, blank=True, max_length=LONG_TEXT)
 
 
 class Declaration(models.Model):
@@ -106,11 +107,11 @@ class Declaration(models.Model):
     fund_use = _text("资金用途")
     plan = _text("实施计划")
     expected_results = _text("预期成效")
-    overall_target = models.TextField("总体目标", blank=True)
-    annual_target = models.TextField("年度目标", blank=True)
-    sub_targets = models.TextField("分项绩效目标", blank=True)
-    safeguards = models.TextField("保障措施", blank=True)
-    other_tasks = models.TextField("其他需完成的任务（可选项）", blank=True)
+    overall_target = _text("总体目标")
+    annual_target = _text("年度目标")
+    sub_targets = _text("分项绩效目标")
+    safeguards = _text("保障措施")
+    other_tasks = _text("其他需完成的任务（可选项）")
     adjusts = models.ForeignKey(
         "self",
         verbose_name="调整自",
@@ -124,7 +125,7 @@ class Declaration(models.Model):
         "调整次序", default=0, editable=False, help_text="原申报表为 0，第 N 次调整为 N。"
     )
     adjustment_reason = models.TextField(
-        "调整说明", blank=True, help_text="调整版本必须说明调整的原因和内容。"
+        "调整说明", blank=True, max_length=LONG_TEXT, help_text="调整版本必须说明调整的原因和内容。"
     )
     review_round = models.PositiveIntegerField("送审次数", default=0, editable=False)
     submitted_at = models.DateTimeField("提交时间", null=True, blank=True, editable=False)
@@ -271,7 +272,7 @@ class KeyTask(models.Model):
     )
     order = models.PositiveSmallIntegerField("序号")
     name = models.CharField("名称", max_length=200)
-    content = models.TextField("主要实施内容", blank=True)
+    content = models.TextField("主要实施内容", blank=True, max_length=ROW_TEXT)
     funds = models.DecimalField(
         "拟投入的资金（元）",
         max_digits=15,
@@ -280,7 +281,7 @@ class KeyTask(models.Model):
         blank=True,
         validators=[MinValueValidator(0, "金额不能为负数。")],
     )
-    expected_result = models.TextField("期望达到的目标", blank=True)
+    expected_result = models.TextField("期望达到的目标", blank=True, max_length=ROW_TEXT)
 
     history = HistoricalRecords(excluded_fields=HISTORY_EXCLUDED)
 

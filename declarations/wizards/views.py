@@ -73,9 +73,8 @@ class DeclarationWizard(NamedUrlWizardView):
         step = kwargs.get("step")
         if step == self.done_step_name:
             return redirect(self.get_step_url(self.steps.last))
-        if step not in (None, self.steps.first) and self.profile is None:
-            messages.warning(self.request, "请先完成基本信息。")
-            return redirect(self.get_step_url(self.steps.first))
+        if step not in (None, self.steps.first) and self._stale():
+            return self._back_to_basic()
         return super().get(*args, **kwargs)
 
     def post(self, *args, **kwargs):
@@ -83,11 +82,30 @@ class DeclarationWizard(NamedUrlWizardView):
             self._keep_current_input()
             messages.success(self.request, "已暂存。可在首页“未完成的申报”中继续填写。")
             return redirect("home")
+        posted = self.request.POST.get(f"{self.prefix}-current_step")
+        if posted not in self.get_form_list():
+            # A replayed or forged page: formtools would look the step up and fail.
+            messages.error(self.request, "页面已过期或步骤无效，请重新填写本页。")
+            return redirect(self.get_step_url(self.steps.current))
         # Whatever the clerk typed on this page is kept in the draft, valid or not: after
         # 上一步, or after a refused 下一步 and leaving, the page shows it again with its
         # messages. formtools would keep only valid input.
         self._keep_current_input()
+        goto = self.request.POST.get("wizard_goto_step")
+        if posted != self.steps.first and goto not in self.get_form_list() and self._stale():
+            return self._back_to_basic()
         return super().post(*args, **kwargs)
+
+    def _stale(self) -> bool:
+        """The basic step no longer holds (a colleague saved the same project and year
+        first; the year was emptied and the back button used): later steps depend on it."""
+        return self.profile is None
+
+    def _back_to_basic(self):
+        messages.warning(
+            self.request, "基本信息需要先修改：请完成基本信息后再继续。您已填写的内容已保留。"
+        )
+        return redirect(self.get_step_url(self.steps.first))
 
     def _keep_current_input(self):
         current = self.request.POST.get(f"{self.prefix}-current_step", self.steps.current)
@@ -136,11 +154,15 @@ class DeclarationWizard(NamedUrlWizardView):
         return {}
 
     def validated_forms(self) -> dict:
+        """Every step's form bound to its stored input and validated; only the basic step's
+        when that one does not hold, since the others are built from it."""
         forms = {}
         for step in self.get_form_list():
             form = self.get_form(step=step, data=self.storage.get_step_data(step))
             form.is_valid()
             forms[step] = form
+            if step == self.steps.first and not form.is_valid():
+                break
         return forms
 
     def collect(self, forms) -> DeclarationInput:

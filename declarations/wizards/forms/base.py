@@ -2,6 +2,7 @@
 
 from django import forms
 
+from declarations.domain.limits import LONG_TEXT
 from declarations.domain.profiles import LayoutProfile, layouts_for
 from declarations.forms import style_fields
 from declarations.models import Declaration, Department
@@ -72,6 +73,7 @@ class YearAndLayoutMixin:
         self.fields["adjustment_reason"] = forms.CharField(
             label="调整说明",
             widget=TEXTAREA,
+            max_length=LONG_TEXT,
             help_text="说明调整了哪些内容、为什么调整；审核人员会在与已通过版本的对比旁看到。",
             error_messages={"required": "调整版本请填写调整说明：调整了什么、为什么调整。"},
         )

@@ -2,6 +2,7 @@
 
 from django import forms
 
+from declarations.domain.limits import LONG_TEXT
 from declarations.domain.profiles import profile_of
 from declarations.domain.rules import period_findings
 from declarations.models import Department, Project
@@ -72,7 +73,9 @@ class DepartmentBasicForm(YearAndLayoutMixin, StepForm):
     head = forms.CharField(label="部门（单位）负责人", max_length=50, required=False)
     phone = forms.CharField(label="联系电话", max_length=50, required=False)
     address = forms.CharField(label="地址", max_length=200, required=False)
-    functions = forms.CharField(label="职能概述", widget=TEXTAREA, required=False)
+    functions = forms.CharField(
+        label="职能概述", widget=TEXTAREA, required=False, max_length=LONG_TEXT
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -25,14 +25,19 @@ class SpendingPointForm(StyledForm):
         max_value=100,
         required=False,
         error_messages={
-            "min_value": "支出比例应在 0% 至 100% 之间。",
-            "max_value": "支出比例应在 0% 至 100% 之间。",
+            "min_value": "支出比例应在 0%% 至 100%% 之间。",
+            "max_value": "支出比例应在 0%% 至 100%% 之间。",
             "invalid": "请填写百分比数字，如 50。",
         },
     )
 
 
 class BaseSpendingPlanFormSet(forms.BaseFormSet):
+    default_error_messages = {
+        "too_many_forms": "支出计划最多 %(num)d 个节点（每月一个）。",
+        "missing_management_form": "页面数据不完整，请刷新后重新填写本页。",
+    }
+
     def clean(self):
         if any(self.errors):
             return
@@ -48,7 +53,13 @@ class BaseSpendingPlanFormSet(forms.BaseFormSet):
 
 
 SpendingPlanFormSet = forms.formset_factory(
-    SpendingPointForm, formset=BaseSpendingPlanFormSet, extra=0, can_delete=True
+    SpendingPointForm,
+    formset=BaseSpendingPlanFormSet,
+    extra=0,
+    can_delete=True,
+    max_num=12,
+    absolute_max=12,
+    validate_max=True,
 )
 
 

@@ -3,6 +3,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
+from declarations.domain.limits import ROW_TEXT
 from declarations.domain.profiles import LayoutProfile
 from declarations.domain.rules import (
     UNCLASSIFIED,
@@ -36,7 +37,12 @@ class CategoryField(forms.TypedChoiceField):
         # as ``coerce`` would still look in the class-level field's (empty) mapping.
         if value in self.empty_values:
             return None
-        return self.by_pk[int(value)]
+        try:
+            return self.by_pk[int(value)]
+        except (KeyError, TypeError, ValueError):
+            raise ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            ) from None
 
     def prepare_value(self, value):
         return getattr(value, "pk", value)
@@ -53,7 +59,7 @@ class IndicatorForm(StyledForm):
     operator = forms.ChoiceField(
         label="运算符", choices=[("", "—"), *Operator.choices], required=False
     )
-    value = forms.CharField(label="指标值", max_length=2000, required=False)
+    value = forms.CharField(label="指标值", max_length=ROW_TEXT, required=False)
     unit = forms.CharField(label="计量单位", max_length=20, required=False)
     weight = forms.DecimalField(
         label="权重",
@@ -69,10 +75,16 @@ class IndicatorForm(StyledForm):
             "max_decimal_places": "权重最多保留两位小数。",
         },
     )
-    period_value = forms.CharField(label="实施周期指标值", max_length=2000, required=False)
-    description = forms.CharField(label="指标内容 / 描述", widget=SMALL_TEXTAREA, required=False)
-    basis = forms.CharField(label="指标值设定依据", widget=SMALL_TEXTAREA, required=False)
-    scoring_rule = forms.CharField(label="评（扣）分标准", widget=SMALL_TEXTAREA, required=False)
+    period_value = forms.CharField(label="实施周期指标值", max_length=ROW_TEXT, required=False)
+    description = forms.CharField(
+        label="指标内容 / 描述", widget=SMALL_TEXTAREA, required=False, max_length=ROW_TEXT
+    )
+    basis = forms.CharField(
+        label="指标值设定依据", widget=SMALL_TEXTAREA, required=False, max_length=ROW_TEXT
+    )
+    scoring_rule = forms.CharField(
+        label="评（扣）分标准", widget=SMALL_TEXTAREA, required=False, max_length=ROW_TEXT
+    )
 
     def __init__(self, *args, profile: LayoutProfile | None = None, categories=None, **kwargs):
         self.profile = profile
@@ -138,6 +150,11 @@ class IndicatorForm(StyledForm):
 
 
 class BaseIndicatorFormSet(forms.BaseFormSet):
+    default_error_messages = {
+        "too_many_forms": "绩效指标最多 %(num)d 项，请删减后再继续。",
+        "missing_management_form": "页面数据不完整，请刷新后重新填写本页。",
+    }
+
     def __init__(self, *args, profile: LayoutProfile | None = None, **kwargs):
         self.profile = profile
         categories = list(IndicatorCategory.objects.all())
@@ -162,8 +179,18 @@ class BaseIndicatorFormSet(forms.BaseFormSet):
         self.rows = rows
 
 
+# A declaration of up to 200 indicators can be saved; more are refused with a message before
+# any row is built (absolute_max), so a forged TOTAL_FORMS costs nothing.
+MAX_INDICATORS = 200
 IndicatorFormSet = forms.formset_factory(
-    IndicatorForm, formset=BaseIndicatorFormSet, extra=0, can_delete=True, can_order=True
+    IndicatorForm,
+    formset=BaseIndicatorFormSet,
+    extra=0,
+    can_delete=True,
+    can_order=True,
+    max_num=MAX_INDICATORS,
+    absolute_max=MAX_INDICATORS,
+    validate_max=True,
 )
 
 

@@ -2,6 +2,7 @@
 
 from django import forms
 
+from declarations.domain.limits import ROW_TEXT
 from declarations.domain.money import from_unit
 from declarations.models import Declaration
 from declarations.wizards.composite import CompositeForm
@@ -18,6 +19,7 @@ class NarrativeForm(StepForm):
             self.fields[name] = forms.CharField(
                 label=label,
                 required=name in self.profile.required_narratives,
+                max_length=Declaration._meta.get_field(name).max_length,
                 widget=forms.TextInput(attrs={"class": "form-control"})
                 if name == "funding_source"
                 else forms.Textarea(attrs={"rows": 4, "class": "form-control"}),
@@ -29,7 +31,9 @@ class KeyTaskForm(StyledForm):
     name = forms.CharField(
         label="名称", max_length=200, error_messages={"required": "请填写任务名称。"}
     )
-    content = forms.CharField(label="主要实施内容", widget=SMALL_TEXTAREA, required=False)
+    content = forms.CharField(
+        label="主要实施内容", widget=SMALL_TEXTAREA, required=False, max_length=ROW_TEXT
+    )
     funds = forms.DecimalField(
         label="拟投入的资金",
         max_digits=15,
@@ -43,10 +47,28 @@ class KeyTaskForm(StyledForm):
             "max_whole_digits": "金额过大，请核对单位。",
         },
     )
-    expected_result = forms.CharField(label="期望达到的目标", widget=SMALL_TEXTAREA, required=False)
+    expected_result = forms.CharField(
+        label="期望达到的目标", widget=SMALL_TEXTAREA, required=False, max_length=ROW_TEXT
+    )
 
 
-KeyTaskFormSet = forms.formset_factory(KeyTaskForm, extra=0, can_delete=True, can_order=True)
+class BaseKeyTaskFormSet(forms.BaseFormSet):
+    default_error_messages = {
+        "too_many_forms": "重点工作任务最多 %(num)d 项。",
+        "missing_management_form": "页面数据不完整，请刷新后重新填写本页。",
+    }
+
+
+KeyTaskFormSet = forms.formset_factory(
+    KeyTaskForm,
+    formset=BaseKeyTaskFormSet,
+    extra=0,
+    can_delete=True,
+    can_order=True,
+    max_num=50,
+    absolute_max=50,
+    validate_max=True,
+)
 
 
 class TargetsForm(CompositeForm, NarrativeForm):
