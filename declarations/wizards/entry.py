@@ -152,20 +152,27 @@ def discard(request, draft_id: int):
 LIBRARY_SIZE = 10
 
 
+def library_scope(user) -> Q:
+    """Whose indicators a user may borrow: approved declarations of any department (they are
+    public once approved), the published sample tables, and the user's own department's, drafts included; never another
+    department's unsubmitted or unapproved work, whoever is asking."""
+    # The sample tables are published documents: public too.
+    scope = Q(declaration__status=Status.APPROVED) | Q(declaration__sample_key__isnull=False)
+    if user.department_id:
+        scope |= Q(declaration__department_id=user.department_id)
+    return scope
+
+
 @login_required
 @require_GET
 def indicator_library(request):
-    """Indicators of earlier declarations whose level-3 name matches what the clerk types:
-    from the declarations the user may see and from the published sample tables."""
+    """Indicators of earlier declarations whose level-3 name matches what the clerk types,
+    within ``library_scope``."""
     query = request.GET.get("q", "").strip()
     if len(query) < 1:
         return JsonResponse({"results": []})
-    visible = declarations_visible_to(request.user).values("pk")
     rows = (
-        PerformanceIndicator.objects.filter(
-            Q(declaration__in=visible) | Q(declaration__sample_key__isnull=False),
-            name__icontains=query,
-        )
+        PerformanceIndicator.objects.filter(library_scope(request.user), name__icontains=query)
         .values(
             "name",
             "level1",

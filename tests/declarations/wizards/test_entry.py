@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from declarations import workflow
 from declarations.domain.choices import Status
 from declarations.models import Declaration, DeclarationDraft, User
 from tests.declarations.wizards.helpers import (
@@ -204,8 +205,17 @@ def test_the_library_does_not_leak_other_departments_own_declarations(client):
     ]:
         wizard.post(step, data)
     assert client.get(reverse("indicator_library"), {"q": "参赛学生"}).json()["results"]
+    # Another department's clerk, the reviewer and the administrator do not see a draft.
+    for other in ("nansha", "reviewer", "admin"):
+        login(client, other)
+        assert client.get(reverse("indicator_library"), {"q": "参赛学生"}).json()["results"] == []
+    # Once approved it is public.
+    declaration = Declaration.objects.get(project__name=CQ_BASIC["project_name"])
+    workflow.perform(declaration, "submit", by=user)
     login(client, "nansha")
     assert client.get(reverse("indicator_library"), {"q": "参赛学生"}).json()["results"] == []
+    workflow.perform(declaration, "approve", by=User.objects.get(username="reviewer"))
+    assert client.get(reverse("indicator_library"), {"q": "参赛学生"}).json()["results"]
 
 
 def test_declaration_list_filters_sorts_and_paginates(client):
