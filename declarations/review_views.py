@@ -18,6 +18,7 @@ from declarations.exports.layouts import build_grid
 from declarations.exports.service import FORMATS
 from declarations.forms import QueueFilterForm
 from declarations.models import Department, Grade, ReviewComment
+from declarations.models.reviews import COMMENT_MAX_LENGTH
 from declarations.roles import (
     can_export_in_bulk,
     declarations_visible_to,
@@ -34,18 +35,43 @@ def _report(request, exc: ValidationError):
         messages.error(request, message)
 
 
+def _comment_field(label: str, what: str = "意见", **kwargs) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=COMMENT_MAX_LENGTH,
+        error_messages={"max_length": f"{what}不能超过 {COMMENT_MAX_LENGTH} 字。"},
+        **kwargs,
+    )
+
+
+def _report_form(request, form: forms.Form):
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        for error in errors:
+            messages.error(request, f"{label}：{error}" if label else error)
+
+
+class MoveForm(forms.Form):
+    comment = _comment_field("意见")
+
+
 @login_required
 @require_POST
 def move(request, pk: int, action: str):
     declaration = visible_declaration(request, pk)
     if action not in MOVES:
         raise Http404("未知的操作。")
+    form = MoveForm(request.POST)
+    if not form.is_valid():
+        _report_form(request, form)
+        return redirect("declaration_detail", pk=pk)
     try:
         perform(
             declaration,
             action,
             by=request.user,
-            comment=request.POST.get("comment", ""),
+            comment=form.cleaned_data["comment"],
             grade=request.POST.get("grade", ""),
         )
     except ValidationError as exc:
@@ -56,10 +82,11 @@ def move(request, pk: int, action: str):
 
 
 class ReviewForm(forms.Form):
-    comment = forms.CharField(
-        label="整体意见",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+    """The reviewer's overall comment, grade and one comment per indicator (the fields
+    ``indicator-<pk>``, which the template draws beside each indicator)."""
+
+    comment = _comment_field(
+        "整体意见", widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"})
     )
     grade = forms.ChoiceField(
         label="评级（通过时）",
@@ -68,6 +95,22 @@ class ReviewForm(forms.Form):
         widget=forms.Select(attrs={"class": "form-select"}),
     )
 
+    def __init__(self, *args, indicators=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        for indicator in indicators:
+            self.fields[f"indicator-{indicator.pk}"] = _comment_field(f"指标 {indicator.order}")
+
+    def per_indicator(self) -> dict[int, str]:
+        return {
+            int(name.removeprefix("indicator-")): text
+            for name, text in self.cleaned_data.items()
+            if name.startswith("indicator-")
+        }
+
+
+class ReplyForm(forms.Form):
+    reply = _comment_field("回复", "回复")
+
 
 @login_required
 def review(request, pk: int):
@@ -75,10 +118,12 @@ def review(request, pk: int):
     if not is_reviewer(request.user):
         raise PermissionDenied("只有财政审核人员可以审核申报表。")
     indicators = list(declaration.indicators.all())
-    form = ReviewForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    form = ReviewForm(request.POST or None, indicators=indicators)
+    if request.method == "POST" and not form.is_valid():
+        _report_form(request, form)
+    elif request.method == "POST":
         action = request.POST.get("action", "comment")
-        per_indicator = {i.pk: request.POST.get(f"indicator-{i.pk}", "") for i in indicators}
+        per_indicator = form.per_indicator()
         try:
             with transaction.atomic():
                 added = add_comments(
@@ -116,7 +161,8 @@ def review(request, pk: int):
             "checklist": checklist(declaration),
             "indicators": indicators,
             "form": form,
-            "values": request.POST,
+            # What was typed beside each indicator, shown again when the save was refused.
+            "values": {str(i.pk): request.POST.get(f"indicator-{i.pk}", "") for i in indicators},
             "comments": comments,
             "can_decide": declaration.status == Status.SUBMITTED,
         },
@@ -130,8 +176,12 @@ def reply(request, comment_pk: int):
         ReviewComment.objects.filter(declaration__in=declarations_visible_to(request.user)),
         pk=comment_pk,
     )
+    form = ReplyForm(request.POST)
+    if not form.is_valid():
+        _report_form(request, form)
+        return redirect(f"/declarations/{comment.declaration_id}/#comments")
     try:
-        reply_to_comment(comment, by=request.user, text=request.POST.get("reply", ""))
+        reply_to_comment(comment, by=request.user, text=form.cleaned_data["reply"])
     except ValidationError as exc:
         _report(request, exc)
     else:
@@ -154,7 +204,7 @@ def queue(request):
     chosen = form.apply(scope) if form.is_valid() else scope.none()
     fmt = request.GET.get("download")
     if fmt in FORMATS:
-        return zip_download(chosen, fmt, f"审核队列_{fmt}")
+        return zip_download(request, chosen, fmt, f"审核队列_{fmt}")
     counts = dict(scope.values_list("status").annotate(n=Count("pk")))
     query = data.copy()
     query.pop("download", None)

@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.safestring import mark_safe
 
@@ -17,6 +18,7 @@ from declarations.domain.rules import layout_gaps, messages
 from declarations.exports.filenames import safe_filename
 from declarations.exports.html import render_html
 from declarations.exports.layouts import build_grid
+from declarations.exports.pdf import PdfBusy, PdfUnavailable
 from declarations.exports.service import (
     FORMATS,
     export_declaration,
@@ -147,12 +149,29 @@ def declaration_detail(request, pk: int):
     )
 
 
+def export_unavailable(request, exc: PdfUnavailable, back_url: str = "") -> HttpResponse:
+    """The page shown instead of a file the PDF renderer refused or gave up on: a 503 that
+    says why and what to do, never a server error."""
+    response = render(
+        request,
+        "declarations/export_unavailable.html",
+        {"message": exc.message, "back_url": back_url},
+        status=503,
+    )
+    if isinstance(exc, PdfBusy):
+        response["Retry-After"] = "30"
+    return response
+
+
 @login_required
 def declaration_export(request, pk: int, fmt: str):
     if fmt not in FORMATS:
         raise Http404("不支持的导出格式。")
     declaration = visible_declaration(request, pk)
-    file = export_declaration(declaration, fmt, _chosen_layout(request, declaration))
+    try:
+        file = export_declaration(declaration, fmt, _chosen_layout(request, declaration))
+    except PdfUnavailable as exc:
+        return export_unavailable(request, exc, reverse("declaration_detail", args=[pk]))
     response = HttpResponse(file.data, content_type=file.content_type)
     response["Content-Disposition"] = content_disposition_header(True, file.filename)
     return response
@@ -173,16 +192,22 @@ def bulk_export(request):
     fmt = form.cleaned_data["format"]
     scope = department.display_short_name if department else "全部单位"
     return zip_download(
+        request,
         chosen.order_by("department__name", "pk"),
         fmt,
         f"{form.cleaned_data['fiscal_year']}年_{scope}_绩效目标申报表_{fmt}",
     )
 
 
-def zip_download(declarations, fmt: str, stem: str) -> FileResponse:
-    """One ZIP of the declarations' files, spooled to disk past 32 MiB."""
+def zip_download(request, declarations, fmt: str, stem: str) -> HttpResponse:
+    """One ZIP of the declarations' files, spooled to disk past 32 MiB; or, when a PDF of
+    them cannot be made, the page that says why (no ZIP with a file missing)."""
     archive = SpooledTemporaryFile(max_size=32 * 1024 * 1024)
-    write_zip(with_export_data(declarations), fmt, archive)
+    try:
+        write_zip(with_export_data(declarations), fmt, archive)
+    except PdfUnavailable as exc:
+        archive.close()
+        return export_unavailable(request, exc, request.path)
     archive.seek(0)
     return FileResponse(
         archive,

@@ -6,6 +6,7 @@ Rows are grouped into sections: a section's first ``repeat_rows`` rows are its c
 repeated on every printed page when the section breaks across pages.
 """
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
@@ -33,6 +34,20 @@ class NumberFormat(StrEnum):
 
 
 UNBORDERED = {Style.TITLE, Style.SUBTITLE, Style.NOTE, Style.NOTE_RIGHT}
+
+# Word's soft line break (\v), a form feed, carriage returns and Unicode's line and paragraph
+# separators are line breaks. Every other control character but the tab is dropped: it prints
+# as nothing, an Excel cell cannot hold the C0 ones (openpyxl refuses them) and the PDF has no
+# glyph for the others. U+FFFE, U+FFFF and lone surrogates are not XML and would leave an
+# Excel file that no program opens.
+_LINE_BREAKS = re.compile(r"\r\n|[\r\v\f\x85\u2028\u2029]")
+_UNPRINTABLE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def printable_text(text: str) -> str:
+    """``text`` as every renderer can print it: line breaks as "\\n", no other control
+    characters (tabs kept), nothing that XML forbids. Nothing else is changed."""
+    return _UNPRINTABLE.sub("", _LINE_BREAKS.sub("\n", text))
 
 
 @dataclass
@@ -69,6 +84,9 @@ class Grid:
     sections: list[Section] = field(default_factory=list)
     row_count: int = 0
 
+    def __post_init__(self):
+        self.title = printable_text(self.title)
+
     @property
     def column_count(self) -> int:
         return len(self.widths)
@@ -97,6 +115,8 @@ class Grid:
     ) -> Cell:
         if col + colspan > self.column_count:
             raise ValueError(f"cell at column {col} with span {colspan} leaves the grid")
+        if isinstance(value, str):
+            value = printable_text(value)  # the one place a printed text is cleaned
         cell = Cell(row, col, value, style, rowspan, colspan, number_format, suffix)
         self.cells.append(cell)
         return cell

@@ -18,13 +18,13 @@ from declarations.domain.choices import Layout
 from declarations.exports.filenames import safe_filename, unique_names
 from declarations.exports.grid import Grid
 from declarations.exports.layouts import build_grid
-from declarations.exports.pdf import render_pdf
+from declarations.exports.pdf import PdfUnavailable, render_pdf
 from declarations.exports.xlsx import render_xlsx
 from declarations.models import Declaration
 from indicators.models import PerformanceIndicator
 
 # Bump when a renderer changes its output, so cached files of the old renderer are not served.
-RENDERER_VERSION = "1"
+RENDERER_VERSION = "2"
 
 
 @dataclass(frozen=True)
@@ -111,7 +111,10 @@ def export_many(declarations: Iterable[Declaration], fmt: str) -> Iterable[Expor
     declarations = list(declarations)
     names = unique_names([export_filename(d, fmt) for d in declarations])
     for declaration, name in zip(declarations, names, strict=True):
-        file = export_declaration(declaration, fmt)
+        try:
+            file = export_declaration(declaration, fmt)
+        except PdfUnavailable as exc:
+            raise type(exc)(f"{name}：{exc.message}") from exc  # say which file it was
         yield ExportFile(filename=name, content_type=file.content_type, data=file.data)
 
 

@@ -2,6 +2,8 @@
 
 Numbers stay numbers with the table's number format; text stays text: a text that starts like a
 formula (=, +, -, @) is written as a string with Excel's quote prefix, never as a formula.
+Control characters, which a cell cannot hold, were already turned into line breaks or dropped
+by the grid (``grid.printable_text``), the same for every renderer.
 """
 
 import math
@@ -22,7 +24,7 @@ LINE_HEIGHT_PT = 14.5
 MIN_ROW_HEIGHT_PT = 20
 MAX_ROW_HEIGHT_PT = 409  # Excel's limit
 FORMULA_PREFIXES = ("=", "+", "-", "@")
-SHEET_NAME_FORBIDDEN = str.maketrans({c: "_" for c in "[]:*?/\\"})
+SHEET_NAME_FORBIDDEN = str.maketrans({**{c: "_" for c in "[]:*?/\\"}, "\n": " ", "\t": " "})
 
 _thin = Side(style="thin", color="000000")
 _BORDER = Border(left=_thin, right=_thin, top=_thin, bottom=_thin)

@@ -1,10 +1,23 @@
 """The review trail: every status move with who, when and why, and reviewers' comments."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils import timezone
 
 from declarations.domain.choices import Grade  # noqa: F401  (re-exported)
+
+# A comment, an answer or a move's reason is read by people, on the detail page and in mails:
+# a few paragraphs at most, and a bounded number per indicator in each round of review.
+COMMENT_MAX_LENGTH = 2000
+COMMENTS_PER_TARGET = 20
+
+
+def comment_length_validator(what: str = "意见") -> MaxLengthValidator:
+    return MaxLengthValidator(
+        COMMENT_MAX_LENGTH, f"{what}不能超过 {COMMENT_MAX_LENGTH} 字（现有 %(show_value)d 字）。"
+    )
 
 
 class StatusChange(models.Model):
@@ -23,7 +36,9 @@ class StatusChange(models.Model):
         settings.AUTH_USER_MODEL, verbose_name="操作人", on_delete=models.PROTECT, related_name="+"
     )
     at = models.DateTimeField("时间", default=timezone.now)
-    comment = models.TextField("意见", blank=True)
+    comment = models.TextField(
+        "意见", blank=True, max_length=COMMENT_MAX_LENGTH, validators=[comment_length_validator()]
+    )
 
     class Meta:
         verbose_name = "状态变更"
@@ -61,9 +76,16 @@ class ReviewComment(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="审核人", on_delete=models.PROTECT, related_name="+"
     )
-    text = models.TextField("审核意见")
+    text = models.TextField(
+        "审核意见", max_length=COMMENT_MAX_LENGTH, validators=[comment_length_validator()]
+    )
     created_at = models.DateTimeField("时间", default=timezone.now)
-    reply = models.TextField("申报人回复", blank=True)
+    reply = models.TextField(
+        "申报人回复",
+        blank=True,
+        max_length=COMMENT_MAX_LENGTH,
+        validators=[comment_length_validator("回复")],
+    )
     replied_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="回复人",
@@ -81,6 +103,19 @@ class ReviewComment(models.Model):
 
     def __str__(self):
         return self.text[:40]
+
+    def clean(self):
+        if self.pk is None and self.declaration_id is not None:
+            earlier = ReviewComment.objects.filter(
+                declaration_id=self.declaration_id,
+                review_round=self.review_round,
+                indicator_order=self.indicator_order,  # None: the overall comments
+            )
+            if earlier.count() >= COMMENTS_PER_TARGET:
+                raise ValidationError(
+                    f"{self.target}：本轮审核的意见已有 {COMMENTS_PER_TARGET} 条，"
+                    "不能再添加，请合并到已有意见中。"
+                )
 
     @property
     def target(self) -> str:
