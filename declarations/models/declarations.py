@@ -12,6 +12,7 @@ from declarations.domain.limits import LONG_TEXT, ROW_TEXT
 from declarations.domain.money import MoneyUnit
 from declarations.domain.rules import Finding, as_error_dict, period_findings
 from declarations.models.base import HISTORY_EXCLUDED
+from declarations.models.projects import Project
 
 
 def _text(label: str) -> models.TextField:
@@ -26,16 +27,7 @@ class Declaration(models.Model):
     # The target texts of a declaration.
     TARGET_FIELDS = ("overall_target", "annual_target", "sub_targets", "safeguards", "other_tasks")
     # The project's narratives, in the order the forms show them.
-    PROJECT_NARRATIVES = (
-        "overview",
-        "legal_basis",
-        "funding_source",
-        "content",
-        "funding_arrangement",
-        "fund_use",
-        "plan",
-        "expected_results",
-    )
+    PROJECT_NARRATIVES = Project.NARRATIVE_FIELDS
     NARRATIVE_FIELDS = PROJECT_NARRATIVES + TARGET_FIELDS
     # The department's particulars as declared: declaration field -> Department field.
     DEPARTMENT_FIELDS = {
