@@ -86,8 +86,14 @@ class DeclarationDraft(models.Model):
         subject = "部门整体支出"
         if self.kind == Kind.PROJECT:
             subject = typed("project_name")
-            if typed("project").isdigit():
-                chosen = Project.objects.filter(pk=typed("project"), department=self.department_id)
+            # As typed, not yet validated: str.isdigit() holds for "²", which int() refuses.
+            # Ask int(), as the form's project field does.
+            try:
+                project = int(typed("project"))
+            except ValueError:
+                project = None
+            if project is not None:
+                chosen = Project.objects.filter(pk=project, department=self.department_id)
                 subject = chosen.values_list("name", flat=True).first() or subject
             subject = subject or "项目支出"
         year = typed("fiscal_year")
@@ -98,7 +104,10 @@ class DeclarationDraft(models.Model):
             title = f"调整：{title}"
         elif self.copied_from_id:
             title = f"{title}（复制）"
-        self.title = title
+        # Typed input is kept before it is validated, so it may be of any length; the
+        # column is not (PostgreSQL refuses a longer value).
+        limit = self._meta.get_field("title").max_length
+        self.title = title if len(title) <= limit else title[: limit - 1] + "…"
 
     @property
     def step_title(self) -> str:

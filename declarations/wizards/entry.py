@@ -168,7 +168,9 @@ def library_scope(user) -> Q:
 def indicator_library(request):
     """Indicators of earlier declarations whose level-3 name matches what the clerk types,
     within ``library_scope``."""
-    query = request.GET.get("q", "").strip()
+    # A name is at most 300 characters; a longer query cannot match and would only make a
+    # LIKE pattern that SQLite refuses.
+    query = request.GET.get("q", "").strip()[:300]
     if len(query) < 1:
         return JsonResponse({"results": []})
     rows = (

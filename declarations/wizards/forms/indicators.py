@@ -163,7 +163,8 @@ class BaseIndicatorFormSet(forms.BaseFormSet):
         )
 
     def clean(self):
-        if any(self.errors):
+        # A missing or forged management form is already a non-form error: no rows to read.
+        if any(self.errors) or self.non_form_errors():
             return
         rows = [
             f.cleaned_data
