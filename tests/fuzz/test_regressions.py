@@ -1,9 +1,5 @@
-"""The 500s the fuzz tests found, each as the smallest input that caused it.
-
-Causes fixed at the root come first. Those in declarations/wizards/* (owned elsewhere) follow,
-marked xfail(strict=True): once fixed there, they pass, strict xfail turns that into a
-failure, and the marker is to be removed.
-"""
+"""The 500s the fuzz tests found, each as the smallest input that caused it, with the
+exception it raised and where, before its fix at the root."""
 
 import pytest
 
@@ -59,10 +55,13 @@ def test_a_draft_title_names_the_project_chosen_in_full_width_digits(wizard):
     assert project.name in DeclarationDraft.objects.get(pk=wizard.draft.pk).title
 
 
-# -- reported, in declarations/wizards/* ------------------------------------------------------
+# -- fixed: declarations/wizards/forms/indicators.py and entry.py ----------------------------
 
 
 def test_the_indicator_step_without_its_management_form(wizard):
+    """AttributeError "'IndicatorFormSet' object has no attribute 'ordered_forms'" at
+    BaseIndicatorFormSet.clean: a missing management form is a non-form error, and
+    ordered_forms refuses to answer for an invalid formset."""
     assert wizard.post("basic", CQ_BASIC).status_code == 302
     response = wizard.client.post(
         wizard.url("indicators"), {f"draft_{wizard.draft.pk}-current_step": "indicators"}
@@ -71,6 +70,8 @@ def test_the_indicator_step_without_its_management_form(wizard):
 
 
 def test_the_indicator_library_with_a_very_long_query(users_client):
+    """SQLite: OperationalError "LIKE or GLOB pattern too complex" (over 50,000 bytes) at
+    indicator_library's name__icontains."""
     client, _ = users_client
     response = client.get("/indicators/library/", {"q": "字" * 100_000})
     assert response.status_code == 200
