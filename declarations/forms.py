@@ -1,10 +1,14 @@
 """Forms of the declarations app that are not part of a wizard."""
 
 from django import forms
+from django.db.models import Exists, OuterRef, Q
 
 from declarations.domain.choices import Kind, Status
 from declarations.exports.service import FORMATS
 from declarations.models import Department
+from indicators.models import PerformanceIndicator
+
+MAX_SEARCH_WORDS = 5
 
 
 def style_fields(form: forms.Form, small: bool = False) -> None:
@@ -37,6 +41,24 @@ class BulkExportForm(forms.Form):
         self.fields["department"].error_messages["invalid_choice"] = "无权导出该单位的申报表。"
 
 
+def matching(declarations, query: str):
+    """The declarations whose project, department or one of whose indicators is named by
+    every word of ``query`` (words split at spaces; case-insensitive)."""
+    for word in query.split()[:MAX_SEARCH_WORDS]:
+        indicator = PerformanceIndicator.objects.filter(
+            declaration=OuterRef("pk"), name__icontains=word
+        )
+        declarations = declarations.filter(
+            Q(project_name__icontains=word)
+            | Q(project_code__icontains=word)
+            | Q(department_name__icontains=word)
+            | Q(department__name__icontains=word)
+            | Q(department_short_name__icontains=word)
+            | Exists(indicator)
+        )
+    return declarations
+
+
 class DeclarationFilterForm(forms.Form):
     """Filters and sort order of a declaration list; bad values are reported, not guessed."""
 
@@ -53,6 +75,16 @@ class DeclarationFilterForm(forms.Form):
         "department": "单位",
     }
 
+    q = forms.CharField(
+        label="关键词",
+        required=False,
+        max_length=100,
+        strip=True,
+        error_messages={"max_length": "关键词不能超过 100 字。"},
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": "项目、单位或指标名称", "size": 18}
+        ),
+    )
     fiscal_year = forms.IntegerField(
         label="预算年度",
         required=False,
@@ -83,7 +115,9 @@ class DeclarationFilterForm(forms.Form):
         if not self.is_valid():
             return declarations.order_by(*self.SORTS[default])
         for name, value in self.cleaned_data.items():
-            if name != "sort" and value not in (None, ""):
+            if name == "q":
+                declarations = matching(declarations, value)
+            elif name != "sort" and value not in (None, ""):
                 declarations = declarations.filter(**{name: value})
         return declarations.order_by(*self.SORTS[self.cleaned_data.get("sort") or default])
 
@@ -97,8 +131,14 @@ class QueueFilterForm(DeclarationFilterForm):
     department = forms.ModelChoiceField(
         label="单位", queryset=Department.objects.none(), required=False, empty_label="全部单位"
     )
-    field_order = ["fiscal_year", "department", "kind", "status", "sort"]
+    field_order = ["q", "fiscal_year", "department", "kind", "status", "sort"]
 
     def __init__(self, *args, departments, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["department"].queryset = departments
+        # Drafts never reach the queue.
+        self.fields["status"].choices = [
+            ("", "全部状态"),
+            *((value, label) for value, label in Status.choices if value != Status.DRAFT),
+        ]
+        self.fields["status"].error_messages["invalid_choice"] = "审核队列中没有该状态。"

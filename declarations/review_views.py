@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
@@ -33,6 +34,15 @@ from indicators.rules import checklist
 def _report(request, exc: ValidationError):
     for message in exc.messages:
         messages.error(request, message)
+
+
+def _attach(form: forms.Form, exc: ValidationError) -> None:
+    """Put a refusal at the form's fields it names (the rest above the form)."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
 
 
 def _comment_field(label: str, what: str = "意见", **kwargs) -> forms.CharField:
@@ -119,9 +129,8 @@ def review(request, pk: int):
         raise PermissionDenied("只有财政审核人员可以审核申报表。")
     indicators = list(declaration.indicators.all())
     form = ReviewForm(request.POST or None, indicators=indicators)
-    if request.method == "POST" and not form.is_valid():
-        _report_form(request, form)
-    elif request.method == "POST":
+    # A refused save is shown at the fields it concerns, with everything typed kept.
+    if request.method == "POST" and form.is_valid():
         action = request.POST.get("action", "comment")
         per_indicator = form.per_indicator()
         try:
@@ -141,7 +150,7 @@ def review(request, pk: int):
                         grade=form.cleaned_data["grade"],
                     )
         except ValidationError as exc:
-            _report(request, exc)
+            _attach(form, exc)
         else:
             if action in ("return", "approve"):
                 messages.success(request, f"已{MOVES[action].label}。")
@@ -161,8 +170,17 @@ def review(request, pk: int):
             "checklist": checklist(declaration),
             "indicators": indicators,
             "form": form,
-            # What was typed beside each indicator, shown again when the save was refused.
-            "values": {str(i.pk): request.POST.get(f"indicator-{i.pk}", "") for i in indicators},
+            # Each indicator's comment box: what was typed (kept when the save was refused)
+            # and the errors it got.
+            "rows": [
+                (
+                    indicator,
+                    request.POST.get(f"indicator-{indicator.pk}", ""),
+                    form.errors.get(f"indicator-{indicator.pk}", []),
+                )
+                for indicator in indicators
+                if not indicator.is_placeholder
+            ],
             "comments": comments,
             "can_decide": declaration.status == Status.SUBMITTED,
         },
@@ -189,11 +207,20 @@ def reply(request, comment_pk: int):
     return redirect(f"/declarations/{comment.declaration_id}/#comments")
 
 
+# What each status means to the bureau, in the order it matters.
+QUEUE_LABELS = {
+    Status.SUBMITTED: "待审核",
+    Status.RETURNED: "已退回、待单位修改",
+    Status.APPROVED: "已通过",
+}
+
+
 @login_required
 def queue(request):
     if not can_export_in_bulk(request.user):
         raise PermissionDenied("只有财政审核人员和管理员可以查看审核队列。")
-    scope = declarations_visible_to(request.user)
+    # Work that reached the bureau: a clerk's unsubmitted draft is not the reviewer's business.
+    scope = declarations_visible_to(request.user).exclude(status=Status.DRAFT)
     data = request.GET.copy()
     if "status" not in data:
         data["status"] = Status.SUBMITTED
@@ -205,7 +232,8 @@ def queue(request):
     fmt = request.GET.get("download")
     if fmt in FORMATS:
         return zip_download(request, chosen, fmt, f"审核队列_{fmt}")
-    counts = dict(scope.values_list("status").annotate(n=Count("pk")))
+    counts = dict(scope.order_by().values_list("status").annotate(n=Count("pk")))
+    oldest = scope.filter(status=Status.SUBMITTED).order_by("submitted_at").first()
     query = data.copy()
     query.pop("download", None)
     return render(
@@ -213,8 +241,13 @@ def queue(request):
         "declarations/queue.html",
         {
             "form": form,
-            "declarations": chosen.select_related("department", "project"),
-            "counts": [(value, label, counts.get(value, 0)) for value, label in Status.choices],
+            "declarations": chosen.select_related("department", "project", "adjusts"),
+            "counts": [
+                (status, QUEUE_LABELS[status], counts.get(status, 0), status == data["status"])
+                for status in QUEUE_LABELS
+            ],
+            "oldest": oldest,
+            "now": timezone.now(),
             "query": query.urlencode(),
         },
     )

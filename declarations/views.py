@@ -15,6 +15,7 @@ from django.utils.safestring import mark_safe
 from declarations.domain.choices import Status
 from declarations.domain.profiles import layouts_for, profile_of
 from declarations.domain.rules import layout_gaps, messages
+from declarations.domain.workflow import DECLARANT
 from declarations.exports.filenames import safe_filename
 from declarations.exports.html import render_html
 from declarations.exports.layouts import build_grid
@@ -119,6 +120,18 @@ def _layout_gaps(declaration, layout: str) -> list[str]:
     )
 
 
+def _submit_question(declaration) -> str:
+    """What 提交审核 sends and to whom, asked before it is sent."""
+    division = declaration.department.supervising_division
+    reviewers = f"{division.name}的审核人员" if division else "财政审核人员"
+    count = sum(1 for i in declaration.indicators.all() if not i.is_placeholder)
+    return (
+        f"确定提交审核？将把 {declaration.fiscal_year} 年“{declaration.subject}”"
+        f"（{count} 项绩效指标）提交给{reviewers}。"
+        "提交后不能修改；审核人员开始审核前可以取消送审。"
+    )
+
+
 @login_required
 def declaration_detail(request, pk: int):
     declaration = visible_declaration(request, pk)
@@ -141,7 +154,13 @@ def declaration_detail(request, pk: int):
             "can_copy": own,
             "can_adjust": own and declaration.status == Status.APPROVED,
             "can_review": is_reviewer(request.user) and declaration.status == Status.SUBMITTED,
-            "moves": available_moves(request.user, declaration),
+            # The reviewer's moves are made on the review page, beside the comment box.
+            "moves": [
+                move
+                for move in available_moves(request.user, declaration)
+                if move.role == DECLARANT
+            ],
+            "submit_question": _submit_question(declaration),
             "comments": declaration.review_comments.select_related("author", "replied_by"),
             "versions": version_chain(declaration),
             "history": timeline(declaration),

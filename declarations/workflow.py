@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from declarations.domain.choices import Status
-from declarations.domain.workflow import DECLARANT, MOVES, Move
+from declarations.domain.workflow import DECLARANT, MOVES, REVIEWER, Move
 from declarations.models import Declaration, ReviewComment, StatusChange, User
 from declarations.notifications import notify_move
 from declarations.roles import is_own_declarant, is_reviewer
@@ -69,7 +69,7 @@ def perform(
         )
     comment = comment.strip()
     if move.comment_required and not comment and not reviewer_has_acted(declaration):
-        raise ValidationError(f"{move.label}时请填写意见，说明需要修改的内容。")
+        raise ValidationError({"comment": f"{move.label}时请填写整体意见，说明需要修改的内容。"})
     if move.action == "submit":
         errors = errors_for(declaration)
         if errors:
@@ -99,9 +99,24 @@ def perform(
     else:
         declaration.reviewed_at, declaration.reviewed_by = now, by
         declaration.grade = grade if move.action == "approve" else ""
+    if move.role == REVIEWER and comment:
+        # The reviewer's word on the whole declaration is a comment like the per-indicator
+        # ones: the clerk sees it where they work and answers it (not only in the history).
+        overall = ReviewComment(
+            declaration=declaration,
+            author=by,
+            text=comment,
+            review_round=declaration.review_round,
+            created_at=now,
+        )
+        overall.full_clean()
+    else:
+        overall = None
     declaration.full_clean()
     declaration.save()
     change.save()
+    if overall is not None:
+        overall.save()
     transaction.on_commit(lambda: notify_move(change))
     return declaration
 

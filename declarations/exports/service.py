@@ -73,9 +73,12 @@ def grid_digest(grid: Grid, salt: str = "") -> str:
 
 
 def file_stem(declaration: Declaration) -> str:
+    """Year, department, subject and, for an adjustment, which one: an adjustment and the
+    version it adjusts never share a name."""
+    adjustment = f"_第{declaration.adjustment_no}次调整" if declaration.adjusts_id else ""
     return (
         f"{declaration.fiscal_year}年_{declaration.display_short_name}_"
-        f"{declaration.subject}_绩效目标申报表"
+        f"{declaration.subject}_绩效目标申报表{adjustment}"
     )
 
 

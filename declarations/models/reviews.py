@@ -99,7 +99,13 @@ class ReviewComment(models.Model):
     class Meta:
         verbose_name = "审核意见"
         verbose_name_plural = "审核意见"
-        ordering = ["review_round", "indicator_order", "created_at", "pk"]
+        # The latest round first; in a round the overall comments, then by indicator.
+        ordering = [
+            "-review_round",
+            models.F("indicator_order").asc(nulls_first=True),
+            "created_at",
+            "pk",
+        ]
 
     def __str__(self):
         return self.text[:40]

@@ -4,6 +4,7 @@
 //
 //   <select data-autosubmit>           submits its form when the choice changes
 //   <form data-confirm="确定……？">     asks before submitting, and stays if the answer is no
+//   <button data-confirm="确定……？">   the same, for one submit button of a form
 "use strict";
 
 document.addEventListener("change", (event) => {
@@ -14,8 +15,12 @@ document.addEventListener("change", (event) => {
 });
 
 document.addEventListener("submit", (event) => {
-  const form = event.target.closest("form[data-confirm]");
-  if (form && !window.confirm(form.dataset.confirm)) {
+  // The button that was pressed may ask its own question (a form with several actions).
+  const button = event.submitter;
+  const question =
+    (button && button.dataset.confirm) ||
+    (event.target.matches("form[data-confirm]") && event.target.dataset.confirm);
+  if (question && !window.confirm(question)) {
     event.preventDefault();
   }
 });

@@ -33,6 +33,11 @@ def messages_of(response) -> list[str]:
     return [str(m) for m in response.context["messages"]] if response.context else []
 
 
+def field_errors(response, name: str) -> list[str]:
+    """The errors the review page shows at the field ``name``."""
+    return [str(e) for e in response.context["form"].errors.get(name, [])]
+
+
 def review(client, declaration, **fields):
     client.force_login(user("reviewer"))
     return client.post(reverse("declaration_review", args=[declaration.pk]), fields, follow=True)
@@ -44,7 +49,8 @@ def test_an_indicator_comment_over_the_limit_is_refused_with_a_message(client, s
         client, submitted, action="comment", **{f"indicator-{indicator.pk}": TOO_LONG}
     )
     assert response.status_code == 200
-    assert "指标 2：意见不能超过 2000 字。" in messages_of(response)
+    assert field_errors(response, f"indicator-{indicator.pk}") == ["意见不能超过 2000 字。"]
+    assert 'class="form-control form-control-sm is-invalid"' in response.content.decode()
     assert not ReviewComment.objects.exists()
     assert TOO_LONG in response.content.decode()  # what was typed is not lost
 
@@ -56,7 +62,7 @@ def test_an_indicator_comment_over_the_limit_is_refused_with_a_message(client, s
 def test_an_overall_comment_over_the_limit_neither_saves_nor_moves(client, submitted):
     response = review(client, submitted, action="return", comment=TOO_LONG)
     assert response.status_code == 200
-    assert "整体意见：意见不能超过 2000 字。" in messages_of(response)
+    assert field_errors(response, "comment") == ["意见不能超过 2000 字。"]
     submitted.refresh_from_db()
     assert submitted.status == Status.SUBMITTED
     assert not ReviewComment.objects.exists()
@@ -114,7 +120,8 @@ def test_at_most_twenty_comments_per_indicator_in_a_round(client, submitted):
         **{f"indicator-{other.pk}": "另一指标的意见"},
     )
     assert response.status_code == 200
-    assert any("整体意见：本轮审核的意见已有 20 条" in m for m in messages_of(response))
+    refusals = response.context["form"].non_field_errors()
+    assert any("整体意见：本轮审核的意见已有 20 条" in m for m in refusals)
     # The whole save is refused: the other indicator's comment is not kept either.
     assert ReviewComment.objects.filter(indicator=other).count() == 0
     assert ReviewComment.objects.filter(declaration=submitted).count() == 2 * COMMENTS_PER_TARGET

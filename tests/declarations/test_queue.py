@@ -39,12 +39,20 @@ def test_queue_lists_awaiting_declarations_oldest_first_with_counts(client, subm
     response = client.get(reverse("review_queue"))
     keys = [d.sample_key for d in response.context["declarations"]]
     assert keys == ["000-3", "000-2", "000-1"]
-    counts = {value: count for value, _, count in response.context["counts"]}
-    assert counts == {Status.DRAFT: 1, Status.SUBMITTED: 3, Status.RETURNED: 0, Status.APPROVED: 0}
+    counts = {value: (label, count) for value, label, count, _ in response.context["counts"]}
+    # The draft 000-4 is the clerk's business: not counted, not listed, not offered.
+    assert counts == {
+        Status.SUBMITTED: ("待审核", 3),
+        Status.RETURNED: ("已退回、待单位修改", 0),
+        Status.APPROVED: ("已通过", 0),
+    }
     newest_first = client.get(reverse("review_queue"), {"sort": "-submitted"})
     assert [d.sample_key for d in newest_first.context["declarations"]] == keys[::-1]
+    everything = client.get(reverse("review_queue"), {"status": ""})
+    assert sorted(d.sample_key for d in everything.context["declarations"]) == sorted(keys)
     drafts = client.get(reverse("review_queue"), {"status": Status.DRAFT})
-    assert [d.sample_key for d in drafts.context["declarations"]] == ["000-4"]
+    assert list(drafts.context["declarations"]) == []
+    assert "审核队列中没有该状态。" in drafts.content.decode()
 
 
 def test_queue_download_is_the_filtered_set(client, submitted):

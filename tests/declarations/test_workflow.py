@@ -100,7 +100,7 @@ def test_withdraw_only_before_the_reviewer_acts(declaration):
         (Status.DRAFT, "submit", "reviewer", PermissionDenied, "只有本单位的申报人"),
         (Status.DRAFT, "submit", "nansha", PermissionDenied, "只有本单位的申报人"),
         (Status.SUBMITTED, "approve", "admin", PermissionDenied, "只有负责该单位的财政审核人员"),
-        (Status.SUBMITTED, "return", "reviewer", ValidationError, "退回修改时请填写意见"),
+        (Status.SUBMITTED, "return", "reviewer", ValidationError, "退回修改时请填写整体意见"),
         (Status.SUBMITTED, "publish", "reviewer", ValidationError, "未知的操作"),
     ],
 )
