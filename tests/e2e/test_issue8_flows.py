@@ -70,12 +70,14 @@ def _approve(page: Page, pk: int) -> None:
     """The logged-in reviewer approves ``pk`` on its review page."""
     page.goto(f"/declarations/{pk}/review/")
     form = page.locator("#review-form")
+    page.once("dialog", lambda dialog: dialog.accept())  # 确定提交/通过？
     form.get_by_role("button", name="审核通过").click()
     expect(page.get_by_text("已审核通过。")).to_be_visible()
 
 
 def _submit(page: Page, pk: int) -> None:
     open_detail(page, pk)
+    page.once("dialog", lambda dialog: dialog.accept())  # 确定提交/通过？
     page.locator('[data-move="submit"]').click()
     expect(page.locator("#status")).to_have_text("已提交")
     expect(page.get_by_text("已提交审核。")).to_be_visible()

@@ -40,6 +40,7 @@ def test_submit_return_fix_resubmit_approve_and_print(page: Page, login, screens
     # The clerk submits.
     login(page, "shapingba")
     open_detail(page, declaration.pk)
+    page.once("dialog", lambda dialog: dialog.accept())  # 确定提交/通过？
     page.locator('[data-move="submit"]').click()
     expect(page.locator("#status")).to_have_text("已提交")
     expect(page.get_by_text("已提交审核。")).to_be_visible()
@@ -81,6 +82,7 @@ def test_submit_return_fix_resubmit_approve_and_print(page: Page, login, screens
     page.locator("#comments input[name=reply]").first.fill("已调整为 4 次。")
     page.get_by_role("button", name="回复").first.click()
     expect(page.locator("#comments")).to_contain_text("已调整为 4 次。")
+    page.once("dialog", lambda dialog: dialog.accept())  # 确定提交/通过？
     page.locator('[data-move="submit"]').click()
     expect(page.locator("#status")).to_have_text("已提交")
     log_out(page)
@@ -89,6 +91,7 @@ def test_submit_return_fix_resubmit_approve_and_print(page: Page, login, screens
     login(page, "reviewer", REVIEWER_PASSWORD)
     page.goto(f"/declarations/{declaration.pk}/review/")
     page.select_option("#id_grade", "excellent")
+    page.once("dialog", lambda dialog: dialog.accept())  # 确定提交/通过？
     page.get_by_role("button", name="审核通过").click()
     expect(page.get_by_text("已审核通过。")).to_be_visible()
     open_detail(page, declaration.pk)
