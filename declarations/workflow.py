@@ -13,9 +13,17 @@ from django.utils import timezone
 
 from declarations.domain.choices import Status
 from declarations.domain.workflow import DECLARANT, MOVES, REVIEWER, Move
-from declarations.models import Declaration, ReviewComment, StatusChange, User
+from declarations.models import (
+    Declaration,
+    MonitoringReport,
+    ReviewComment,
+    SelfEvaluation,
+    StatusChange,
+    User,
+)
 from declarations.notifications import notify_move
 from declarations.roles import is_own_declarant, is_reviewer
+from declarations.scorecards import evaluation_card, evaluation_problems, monitoring_problems
 from indicators.rules import errors_for
 
 
@@ -47,78 +55,107 @@ def available_moves(user: User, declaration: Declaration) -> list[Move]:
     return moves
 
 
+# What a move may be made on, and what each is called in messages. Reports carry the same
+# status fields as a declaration and attach to one (its approved version).
+REPORTS = {
+    MonitoringReport: ("monitoring_report", "监控报告"),
+    SelfEvaluation: ("self_evaluation", "绩效自评"),
+}
+
+
+def _locked(subject):
+    """``subject`` locked for the move, and the declaration it is (or attaches to)."""
+    model = type(subject)
+    # Lock the row: a second reviewer's click waits here and then finds the status moved on.
+    if model is Declaration:
+        locked = model.objects.select_for_update().select_related("department").get(pk=subject.pk)
+        return locked, locked
+    locked = model.objects.select_for_update().get(pk=subject.pk)
+    return locked, Declaration.objects.select_related("department").get(pk=locked.declaration_id)
+
+
+def _problems(subject, declaration) -> list[str]:
+    if isinstance(subject, MonitoringReport):
+        return monitoring_problems(subject)
+    if isinstance(subject, SelfEvaluation):
+        return evaluation_problems(subject)
+    return errors_for(declaration)
+
+
 @transaction.atomic
-def perform(
-    declaration: Declaration, action: str, *, by: User, comment: str = "", grade: str = ""
-) -> Declaration:
-    """Make the move ``action``; raise PermissionDenied or ValidationError and change nothing
-    when it is not allowed."""
+def perform(subject, action: str, *, by: User, comment: str = "", grade: str = ""):
+    """Make the move ``action`` on a declaration, a monitoring report or a self-evaluation;
+    raise PermissionDenied or ValidationError and change nothing when it is not allowed."""
     move = MOVES.get(action)
     if move is None:
         raise ValidationError("未知的操作。")
-    # Lock the row: a second reviewer's click waits here and then finds the status moved on.
-    declaration = (
-        Declaration.objects.select_for_update().select_related("department").get(pk=declaration.pk)
-    )
+    subject, declaration = _locked(subject)
+    is_declaration = isinstance(subject, Declaration)
+    what = "申报表" if is_declaration else REPORTS[type(subject)][1]
     allowed, reason = may(by, declaration, move)
     if not allowed:
         raise PermissionDenied(reason)
-    if declaration.status not in move.sources:
-        raise ValidationError(
-            f"该申报表当前为“{declaration.get_status_display()}”，不能{move.label}。"
-        )
+    if subject.status not in move.sources:
+        raise ValidationError(f"该{what}当前为“{subject.get_status_display()}”，不能{move.label}。")
     comment = comment.strip()
-    if move.comment_required and not comment and not reviewer_has_acted(declaration):
+    acted = reviewer_has_acted(subject) if is_declaration else False
+    if move.comment_required and not comment and not acted:
         raise ValidationError({"comment": f"{move.label}时请填写整体意见，说明需要修改的内容。"})
     if move.action == "submit":
-        errors = errors_for(declaration)
+        errors = _problems(subject, declaration)
         if errors:
-            raise ValidationError(["申报表还有需要修改的内容，暂不能提交：", *errors])
-    if move.action == "withdraw" and reviewer_has_acted(declaration):
+            raise ValidationError([f"{what}还有需要修改的内容，暂不能提交：", *errors])
+    if move.action == "withdraw" and acted:
         raise ValidationError("审核人员已开始审核，不能取消送审。")
-    if grade and move.action != "approve":
-        raise ValidationError("只有审核通过时才能评级。")
+    if grade and (move.action != "approve" or not is_declaration):
+        raise ValidationError("只有审核通过申报表时才能评级。")
 
     now = timezone.now()
     change = StatusChange(
         declaration=declaration,
         action=move.action,
-        from_status=declaration.status,
+        from_status=subject.status,
         to_status=move.target,
         by=by,
         at=now,
         comment=comment,
     )
-    declaration.status = move.target
-    declaration.version += 1
+    if not is_declaration:
+        setattr(change, REPORTS[type(subject)][0], subject)
+    subject.status = move.target
+    subject.version += 1
     if move.action == "submit":
-        declaration.review_round += 1
-        declaration.submitted_at = now
+        subject.review_round += 1
+        subject.submitted_at = now
+        if isinstance(subject, SelfEvaluation):
+            card = evaluation_card(subject)
+            subject.total_score, subject.grade = card.total, card.grade
     elif move.action == "withdraw":
-        declaration.submitted_at = None
+        subject.submitted_at = None
     else:
-        declaration.reviewed_at, declaration.reviewed_by = now, by
-        declaration.grade = grade if move.action == "approve" else ""
-    if move.role == REVIEWER and comment:
+        subject.reviewed_at, subject.reviewed_by = now, by
+        if is_declaration:
+            subject.grade = grade if move.action == "approve" else ""
+    if is_declaration and move.role == REVIEWER and comment:
         # The reviewer's word on the whole declaration is a comment like the per-indicator
         # ones: the clerk sees it where they work and answers it (not only in the history).
         overall = ReviewComment(
-            declaration=declaration,
+            declaration=subject,
             author=by,
             text=comment,
-            review_round=declaration.review_round,
+            review_round=subject.review_round,
             created_at=now,
         )
         overall.full_clean()
     else:
         overall = None
-    declaration.full_clean()
-    declaration.save()
+    subject.full_clean()
+    subject.save()
     change.save()
     if overall is not None:
         overall.save()
     transaction.on_commit(lambda: notify_move(change))
-    return declaration
+    return subject
 
 
 @transaction.atomic

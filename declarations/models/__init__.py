@@ -5,6 +5,13 @@ from .declarations import Declaration, KeyTask
 from .departments import Department, SupervisingDivision
 from .drafts import DeclarationDraft
 from .events import DeclarationEvent
+from .performance import (
+    EvaluationEntry,
+    MonitoringEntry,
+    MonitoringReport,
+    MonitoringRound,
+    SelfEvaluation,
+)
 from .projects import Project
 from .reviews import Grade, ReviewComment, StatusChange
 from .users import User
@@ -15,10 +22,15 @@ __all__ = [
     "DeclarationDraft",
     "DeclarationEvent",
     "Department",
+    "EvaluationEntry",
     "Grade",
     "KeyTask",
+    "MonitoringEntry",
+    "MonitoringReport",
+    "MonitoringRound",
     "Project",
     "ReviewComment",
+    "SelfEvaluation",
     "SpendingPlanPoint",
     "StatusChange",
     "SupervisingDivision",

@@ -29,6 +29,24 @@ class StatusChange(models.Model):
         on_delete=models.CASCADE,
         related_name="status_changes",
     )
+    # A move of a monitoring report or a self-evaluation is recorded on its declaration too,
+    # so the declaration's history tells its whole year.
+    monitoring_report = models.ForeignKey(
+        "declarations.MonitoringReport",
+        verbose_name="监控报告",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="status_changes",
+    )
+    self_evaluation = models.ForeignKey(
+        "declarations.SelfEvaluation",
+        verbose_name="绩效自评",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="status_changes",
+    )
     action = models.CharField("操作", max_length=20)
     from_status = models.CharField("原状态", max_length=20)
     to_status = models.CharField("新状态", max_length=20)
