@@ -7,7 +7,13 @@ division decides the scope. Every query a request makes about declarations start
 
 from django.db.models import QuerySet
 
-from declarations.models import Declaration, DeclarationDraft, User
+from declarations.models import (
+    Declaration,
+    DeclarationDraft,
+    MonitoringReport,
+    SelfEvaluation,
+    User,
+)
 
 STAFF_GROUP = "申报人"
 REVIEWER_GROUP = "审核人"
@@ -65,3 +71,13 @@ def drafts_visible_to(user: User):
     if not is_declarant(user):
         return DeclarationDraft.objects.none()
     return DeclarationDraft.objects.filter(owner=user, department_id=user.department_id)
+
+
+def monitoring_reports_visible_to(user: User):
+    """Monitoring reports of the declarations ``user`` may see."""
+    return MonitoringReport.objects.filter(declaration__in=declarations_visible_to(user))
+
+
+def evaluations_visible_to(user: User):
+    """Self-evaluations of the declarations ``user`` may see."""
+    return SelfEvaluation.objects.filter(declaration__in=declarations_visible_to(user))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from declarations import review_views, views
+from declarations import performance_views, review_views, views
 from declarations.wizards import entry
 
 urlpatterns = [
@@ -30,4 +30,28 @@ urlpatterns = [
     path("comments/<int:comment_pk>/reply/", review_views.reply, name="comment_reply"),
     path("reviews/", review_views.queue, name="review_queue"),
     path("exports/", views.bulk_export, name="bulk_export"),
+    path("performance/", performance_views.performance_index, name="performance_index"),
+    path("performance/rounds/open/", performance_views.open_round, name="open_round"),
+    path("performance/rounds/<int:pk>/", performance_views.round_overview, name="round_overview"),
+    path(
+        "performance/evaluations/start/",
+        performance_views.start_evaluations,
+        name="start_evaluations",
+    ),
+    path(
+        "performance/evaluations/",
+        performance_views.evaluation_overview,
+        name="evaluation_overview",
+    ),
+    path("performance/<str:kind>/<int:pk>/", performance_views.report_page, name="report_page"),
+    path(
+        "performance/<str:kind>/<int:pk>/preview/",
+        performance_views.report_preview,
+        name="report_preview",
+    ),
+    path(
+        "performance/<str:kind>/<int:pk>/move/<str:action>/",
+        performance_views.report_move,
+        name="report_move",
+    ),
 ]

@@ -9,6 +9,7 @@ from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.safestring import mark_safe
 
@@ -33,9 +34,11 @@ from declarations.roles import (
     can_export_in_bulk,
     declarations_visible_to,
     drafts_visible_to,
+    evaluations_visible_to,
     is_declarant,
     is_own_declarant,
     is_reviewer,
+    monitoring_reports_visible_to,
 )
 from declarations.versions import version_chain
 from declarations.workflow import available_moves
@@ -60,6 +63,28 @@ def with_indicator_counts(declarations) -> list:
     return rows
 
 
+def _open_reports(user) -> list:
+    """The clerk's monitoring reports and self-evaluations still to fill, soonest due first."""
+    if not is_declarant(user):
+        return []
+    waiting = (Status.DRAFT, Status.RETURNED)
+    reports = [
+        ("monitoring", "绩效监控", report, report.round.due_date)
+        for report in monitoring_reports_visible_to(user)
+        .filter(status__in=waiting)
+        .select_related("round", "declaration")
+    ]
+    evaluations = [
+        ("evaluation", "绩效自评", evaluation, None)
+        for evaluation in evaluations_visible_to(user)
+        .filter(status__in=waiting)
+        .select_related("declaration")
+    ]
+    return sorted(
+        reports + evaluations, key=lambda item: (item[3] is None, item[3] or 0, item[2].pk)
+    )
+
+
 @login_required
 def home(request):
     visible = declarations_visible_to(request.user)
@@ -71,6 +96,8 @@ def home(request):
             "declarations": recent,
             "declaration_count": visible.count(),
             "drafts": drafts_visible_to(request.user).select_related("declaration"),
+            "open_reports": _open_reports(request.user),
+            "today": timezone.localdate(),
             "can_declare": is_declarant(request.user),
             "can_export": can_export_in_bulk(request.user),
         },

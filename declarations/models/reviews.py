@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 
 from declarations.domain.choices import Grade  # noqa: F401  (re-exported)
+from declarations.domain.workflow import MOVES
 
 # A comment, an answer or a move's reason is read by people, on the detail page and in mails:
 # a few paragraphs at most, and a bounded number per indicator in each round of review.
@@ -65,6 +66,11 @@ class StatusChange(models.Model):
 
     def __str__(self):
         return f"{self.declaration} {self.from_status}→{self.to_status}"
+
+    @property
+    def action_label(self) -> str:
+        move = MOVES.get(self.action)
+        return move.label if move else self.action
 
 
 class ReviewComment(models.Model):
