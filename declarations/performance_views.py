@@ -26,7 +26,15 @@ from declarations import performance
 from declarations.domain import evaluation as scoring
 from declarations.domain.choices import Status
 from declarations.domain.money import MoneyUnit, format_amount, from_unit
-from declarations.domain.monitoring import Light, Signal, budget_signal, percent, worst
+from declarations.domain.monitoring import (
+    BUDGET_BANDS,
+    INDICATOR_BANDS,
+    Light,
+    Signal,
+    budget_signal,
+    percent,
+    worst,
+)
 from declarations.domain.workflow import MOVES
 from declarations.exports.filenames import safe_filename
 from declarations.exports.overview import overview_sheet
@@ -174,6 +182,8 @@ def _context(request, kind: ReportKind, subject, form, can_fill: bool) -> dict[s
     )
     return {
         "heading": heading,
+        "budget_bands": BUDGET_BANDS,
+        "indicator_bands": INDICATOR_BANDS,
         "budget_shown": "" if subject.budget is None else format_amount(subject.budget, unit),
         "initial_shown": ""
         if getattr(subject, "initial_budget", None) is None

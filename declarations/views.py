@@ -29,7 +29,7 @@ from declarations.exports.service import (
 )
 from declarations.forms import BulkExportForm, DeclarationFilterForm
 from declarations.history import timeline
-from declarations.models import Declaration
+from declarations.models import Declaration, SelfEvaluation
 from declarations.roles import (
     can_export_in_bulk,
     declarations_visible_to,
@@ -190,6 +190,14 @@ def declaration_detail(request, pk: int):
             "submit_question": _submit_question(declaration),
             "comments": declaration.review_comments.select_related("author", "replied_by"),
             "versions": version_chain(declaration),
+            "performance_reports": [
+                ("monitoring", str(report.round), report)
+                for report in declaration.monitoring_reports.select_related("round")
+            ]
+            + [
+                ("evaluation", f"{declaration.fiscal_year} 年度绩效自评", evaluation)
+                for evaluation in SelfEvaluation.objects.filter(declaration=declaration)
+            ],
             "history": timeline(declaration),
         },
     )

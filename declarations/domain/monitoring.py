@@ -14,6 +14,12 @@ from declarations.domain.choices import Operator
 from declarations.domain.money import plain_decimal
 
 MONTHS_PER_YEAR = 12
+BUDGET_BANDS = "执行率 ÷ 时间进度：低于 60% 红灯，60%–80% 黄灯，80% 及以上绿灯。"
+INDICATOR_BANDS = (
+    "正向指标 实际值 ÷（目标 × 时间进度）：低于 60% 红灯，60%–80% 黄灯，80%–120% 绿灯，"
+    "120% 及以上蓝灯（目标可能偏低）；反向指标在目标以内绿灯，超出红灯；"
+    "定性指标按达成 / 部分达成 / 未达成为绿 / 黄 / 红灯。"
+)
 # Bands of the finance ministry's module, as fractions of what the time elapsed calls for.
 RED_BELOW = Decimal("0.6")
 YELLOW_BELOW = Decimal("0.8")
@@ -113,7 +119,7 @@ def budget_signal(budget: Decimal | None, executed: Decimal | None, months: int)
     return Signal(
         _band(ratio, blue=False),
         f"执行率 {percent(rate)}（执行数 ÷ 年度预算数）÷ 时间进度 {percent(progress)}"
-        f"（{months}/12）= {percent(ratio)}；低于 60% 红灯，60%–80% 黄灯，80% 及以上绿灯。",
+        f"（{months}/12）= {percent(ratio)}。",
     )
 
 
@@ -143,8 +149,7 @@ def quantitative_signal(
     return Signal(
         _band(ratio, blue=True),
         f"实际值 {plain_decimal(actual)} ÷（目标 {plain_decimal(target)} × 时间进度 "
-        f"{percent(progress)}）= {percent(ratio)}；低于 60% 红灯，60%–80% 黄灯，"
-        "80%–120% 绿灯，120% 及以上蓝灯（目标可能偏低）。",
+        f"{percent(progress)}）= {percent(ratio)}。",
     )
 
 
