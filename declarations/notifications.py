@@ -1,8 +1,13 @@
-"""E-mail about workflow moves, through Django's e-mail framework (console by default)."""
+"""E-mail about workflow moves, through Django's e-mail framework (console by default).
+
+Times are written in the site's time zone (settings.TIME_ZONE, Asia/Shanghai), as the pages
+show them; links start with settings.SITE_URL, the address people use.
+"""
 
 from django.conf import settings
 from django.core.mail import send_mass_mail
 from django.urls import reverse
+from django.utils import timezone
 
 from declarations.models import StatusChange, User
 from declarations.roles import REVIEWER_GROUP, STAFF_GROUP
@@ -36,12 +41,13 @@ def notify_move(change: StatusChange) -> int:
         return 0
     declaration = change.declaration
     # settings.SITE_URL: the address people use (from the environment, see kexie_perf.settings).
-    link = settings.SITE_URL + reverse("declaration_detail", args=[declaration.pk])
+    link = settings.SITE_URL.rstrip("/") + reverse("declaration_detail", args=[declaration.pk])
+    at = timezone.localtime(change.at)
     subject = f"【绩效目标申报】{declaration.fiscal_year}年 {declaration.subject}：{_verb(change)}"
     lines = [
         f"单位：{declaration.department_name}",
         f"申报表：{declaration.fiscal_year}年 {declaration.subject}",
-        f"操作：{_verb(change)}（{change.by}，{change.at:%Y-%m-%d %H:%M}）",
+        f"操作：{_verb(change)}（{change.by}，{at:%Y-%m-%d %H:%M}）",
     ]
     if change.comment:
         lines.append(f"意见：{change.comment}")

@@ -1,4 +1,6 @@
-"""Request input cleaned once, before any form sees it.
+"""The site's own middleware: request input cleaned once, and a page for a 405.
+
+Request input is cleaned once, before any form sees it.
 
 Control characters cannot mean anything in a form field of ours: NUL cannot even be stored in
 PostgreSQL text (it would end in a 500), and the other C0 characters break Excel. A vertical
@@ -8,7 +10,9 @@ tab, line feed and carriage return stay; every other C0 character and DEL are re
 
 import re
 
-from django.http import QueryDict
+from django.http import HttpResponseNotAllowed, QueryDict
+from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
 
 _LINE_BREAKS = re.compile("[\x0b\x0c]")
 _CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
@@ -46,3 +50,34 @@ class ControlCharacterMiddleware:
         ):
             request.POST = _cleaned(request.POST)
         return self.get_response(request)
+
+
+class MethodNotAllowedPageMiddleware:
+    """A 405 as a page in the site's frame (templates/405.html).
+
+    ``require_POST`` and the class-based views answer a GET on a form's address with an empty
+    ``HttpResponseNotAllowed``: a blank page for someone who typed the address or came back to
+    it from the browser's history. The status and the Allow header stay; only the empty body
+    is replaced.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if isinstance(response, HttpResponseNotAllowed) and not response.content:
+            page = render(request, "405.html", {"back_url": _back_url(request)}, status=405)
+            page["Allow"] = response["Allow"]
+            return page
+        return response
+
+
+def _back_url(request) -> str:
+    """The page the visitor came from, if it is on this site."""
+    referer = request.META.get("HTTP_REFERER", "")
+    if referer and url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return referer
+    return ""

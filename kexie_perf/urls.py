@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from kexie_perf.views import favicon, help_page
 from security.policy import lockout_policy
 
 admin.site.site_header = "科协预算绩效目标申报系统 · 管理后台"
@@ -21,5 +22,8 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("help/", help_page, name="help"),
+    # Browsers ask for /favicon.ico whatever the page links; send them to the SVG icon.
+    path("favicon.ico", favicon, name="favicon"),
     path("", include("declarations.urls")),
 ]

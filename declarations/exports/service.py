@@ -24,7 +24,7 @@ from declarations.models import Declaration
 from indicators.models import PerformanceIndicator
 
 # Bump when a renderer changes its output, so cached files of the old renderer are not served.
-RENDERER_VERSION = "2"
+RENDERER_VERSION = "3"
 
 
 @dataclass(frozen=True)

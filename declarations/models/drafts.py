@@ -83,7 +83,7 @@ class DeclarationDraft(models.Model):
         def typed(name: str) -> str:
             return (basic.get(f"basic-{name}") or [""])[0].strip()
 
-        subject = "部门整体支出"
+        subject = "部门整体"
         if self.kind == Kind.PROJECT:
             subject = typed("project_name")
             # As typed, not yet validated: str.isdigit() holds for "²", which int() refuses.
@@ -95,7 +95,7 @@ class DeclarationDraft(models.Model):
             if project is not None:
                 chosen = Project.objects.filter(pk=project, department=self.department_id)
                 subject = chosen.values_list("name", flat=True).first() or subject
-            subject = subject or "项目支出"
+            subject = subject or "新项目"
         year = typed("fiscal_year")
         title = f"{year}年 {subject}" if year else subject
         if self.declaration_id:

@@ -30,11 +30,13 @@ def test_a_wizard_edit_is_recorded_field_by_field_with_its_user(client):
     entries = timeline(declaration)
     budget = next(e for e in entries if e.what == "修改预算资金")
     assert budget.who == str(staff)
-    assert ("预算总额（元）", "110000.00", "120000.00") in budget.changes
+    # Amounts in the unit the clerk typed them in (the Chongqing table's 万元).
+    assert ("预算总额", "11.00 万元", "12.00 万元") in budget.changes
     indicator = next(e for e in entries if e.what == "修改指标 4“开展智库调研课题”")
-    assert ("年度指标值（数值）", "80.0000", "90.0000") in indicator.changes
+    # The value as the table prints it, not the stored parts (80.0000).
+    assert ("年度指标值", "≥80个", "≥90个") in indicator.changes
     # Untouched indicators were not rewritten, so they have no edit entries.
     assert not [e for e in entries if e.what.startswith("修改指标 1")]
     assert Decimal("90") == declaration.indicators.get(order=4).target_value
     page = client.get(reverse("declaration_detail", args=[declaration.pk])).content.decode()
-    assert "修改预算资金" in page and "110000.00 → 120000.00" in page
+    assert "修改预算资金" in page and "11.00 万元 → 12.00 万元" in page

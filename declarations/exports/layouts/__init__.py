@@ -33,6 +33,9 @@ def build_grid(declaration: Declaration, layout: str | None = None) -> Grid:
     review status under the table."""
     layout = Layout(layout or declaration.layout)
     grid = BUILDERS[layout](in_unit(declaration, profile_of(layout).money_unit))
+    # Its own section: the status line never drags the last section's repeated column
+    # headers onto a page of their own.
+    grid.section()
     row = grid.add_row()
     grid.put(row, 0, status_line(declaration), Style.NOTE, colspan=grid.column_count)
     return grid.finish()
