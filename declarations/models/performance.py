@@ -25,12 +25,30 @@ def _amount(label: str) -> models.DecimalField:
         null=True,
         blank=True,
         validators=[MinValueValidator(0, "金额不能为负数。")],
+        error_messages={
+            "invalid": "请填写金额数字。",
+            "max_digits": "金额过大，请核对单位。",
+            "max_whole_digits": "金额过大，请核对单位。",
+            "max_decimal_places": "金额最多精确到分。",
+        },
     )
 
 
 def _value(label: str) -> models.DecimalField:
     """An indicator's figure, as precise as its target (``target_value``)."""
-    return models.DecimalField(label, max_digits=18, decimal_places=4, null=True, blank=True)
+    return models.DecimalField(
+        label,
+        max_digits=18,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        error_messages={
+            "invalid": "请填写数字。",
+            "max_digits": "数字过大。",
+            "max_whole_digits": "数字过大。",
+            "max_decimal_places": "最多保留 4 位小数。",
+        },
+    )
 
 
 class Reviewed(models.Model):
