@@ -45,6 +45,7 @@ migrate: install
 
 samples: install
 	DEBUG=1 $(BIN)/python manage.py load_samples --demo-accounts
+	DEBUG=1 $(BIN)/python manage.py demo_performance
 
 check: install
 	DEBUG=1 $(BIN)/python manage.py check

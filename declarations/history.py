@@ -233,7 +233,11 @@ def _move_entry(change) -> Entry:
     return Entry(
         at=change.at,
         who=str(change.by),
-        what=move.label if move else change.action,
+        what=(
+            (move.label if move else change.action)
+            if change.report_address is None
+            else f"{change.subject_label}：{move.label if move else change.action}"
+        ),
         changes=changes,
     )
 

@@ -41,12 +41,22 @@ def notify_move(change: StatusChange) -> int:
         return 0
     declaration = change.declaration
     # settings.SITE_URL: the address people use (from the environment, see kexie_perf.settings).
-    link = settings.SITE_URL.rstrip("/") + reverse("declaration_detail", args=[declaration.pk])
+    report = change.report_address
+    path = (
+        reverse("report_page", args=report)
+        if report
+        else reverse("declaration_detail", args=[declaration.pk])
+    )
+    link = settings.SITE_URL.rstrip("/") + path
     at = timezone.localtime(change.at)
-    subject = f"【绩效目标申报】{declaration.fiscal_year}年 {declaration.subject}：{_verb(change)}"
+    what = "" if report is None else change.subject_label
+    subject = (
+        f"【绩效目标申报】{declaration.fiscal_year}年 {declaration.subject}：{what}{_verb(change)}"
+    )
     lines = [
         f"单位：{declaration.department_name}",
         f"申报表：{declaration.fiscal_year}年 {declaration.subject}",
+        *([f"报告：{change.subject_label}"] if report else []),
         f"操作：{_verb(change)}（{change.by}，{at:%Y-%m-%d %H:%M}）",
     ]
     if change.comment:

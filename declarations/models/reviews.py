@@ -68,6 +68,24 @@ class StatusChange(models.Model):
         return f"{self.declaration} {self.from_status}→{self.to_status}"
 
     @property
+    def subject_label(self) -> str:
+        """What moved: the declaration itself, or one of its reports."""
+        if self.monitoring_report_id:
+            return "绩效监控报告"
+        if self.self_evaluation_id:
+            return "绩效自评"
+        return "申报表"
+
+    @property
+    def report_address(self) -> tuple[str, int] | None:
+        """(kind, pk) of the report page when a report moved, else None."""
+        if self.monitoring_report_id:
+            return "monitoring", self.monitoring_report_id
+        if self.self_evaluation_id:
+            return "evaluation", self.self_evaluation_id
+        return None
+
+    @property
     def action_label(self) -> str:
         move = MOVES.get(self.action)
         return move.label if move else self.action

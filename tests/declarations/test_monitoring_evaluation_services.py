@@ -235,3 +235,31 @@ def test_weighted_points_cannot_be_edited(approved):
             values={},
             rows={first.indicator_id: {"points": first.points + 1}},
         )
+
+
+def test_report_moves_are_in_the_declarations_history_and_mails(approved, report, mailoutbox):
+    from django.test import TestCase
+
+    from declarations.history import timeline
+
+    clerk = user("shapingba")
+    mailoutbox.clear()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        performance.save_monitoring(
+            report,
+            by=clerk,
+            values={"executed": D(55000), "measures": "按计划推进。"},
+            rows={
+                entry.indicator_id: {
+                    "actual": entry.indicator.target_value,
+                    "likelihood": "certain",
+                }
+                for entry in report.entries.select_related("indicator")
+            },
+        )
+        workflow.perform(report, "submit", by=clerk)
+    whats = [entry.what for entry in timeline(approved)]
+    assert "绩效监控报告：提交审核" in whats and "审核通过" in whats
+    (mail,) = [m for m in mailoutbox if "绩效监控报告" in m.subject]
+    assert mail.subject.endswith("：绩效监控报告已提交审核")
+    assert f"/performance/monitoring/{report.pk}/" in mail.body
