@@ -11,6 +11,29 @@ from indicators.models import PerformanceIndicator
 MAX_SEARCH_WORDS = 5
 
 
+# The largest primary key a database column holds (a signed 64-bit integer).
+MAX_PK = 2**63 - 1
+
+
+class ModelChoicesField(forms.ModelMultipleChoiceField):
+    """A multiple choice of rows that refuses, as an invalid choice, a key no database column
+    can hold (SQLite raises OverflowError on ``pk__in`` with such a number)."""
+
+    def _check_values(self, value):
+        for key in value:
+            try:
+                number = int(str(key).strip())
+            except ValueError:
+                continue  # not a number: the parent reports it as invalid
+            if not -MAX_PK <= number <= MAX_PK:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": key},
+                )
+        return super()._check_values(value)
+
+
 def style_fields(form: forms.Form, small: bool = False) -> None:
     """Bootstrap classes for every field of ``form``."""
     for field in form.fields.values():

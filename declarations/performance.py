@@ -158,14 +158,9 @@ def save_monitoring(
     return report
 
 
-def _has_weights(indicators) -> bool:
-    weights = [i.weight for i in indicators]
-    return bool(weights) and all(w is not None for w in weights) and sum(weights) > 0
-
-
 def proposed_points(indicators) -> list[Decimal]:
     """Each indicator's points: from the weights, or the default split where there are none."""
-    if _has_weights(indicators):
+    if scoring.has_weights([i.weight for i in indicators]):
         return scoring.points_by_weight([i.weight for i in indicators])
     return scoring.default_points([i.level1.code if i.level1_id else None for i in indicators])
 
@@ -215,7 +210,7 @@ def save_evaluation(
             setattr(evaluation, name, values[name])
     evaluation.full_clean()
     entries = list(evaluation.entries.select_related("indicator"))
-    weighted = _has_weights([e.indicator for e in entries])
+    weighted = scoring.has_weights([e.indicator.weight for e in entries])
     if weighted and any("points" in row for row in rows.values()):
         by_pk = {e.indicator_id: e.points for e in entries}
         if any(row["points"] != by_pk.get(pk) for pk, row in rows.items() if "points" in row):

@@ -8,7 +8,6 @@ from decimal import Decimal
 
 from django import forms
 
-from declarations.domain.choices import IndicatorKind
 from declarations.domain.evaluation import Band
 from declarations.domain.limits import LONG_TEXT, ROW_TEXT
 from declarations.domain.money import MoneyUnit, format_amount, from_unit, plain_decimal
@@ -76,10 +75,6 @@ def _text(label: str, limit: int, rows: int = 2) -> forms.CharField:
         error_messages={"max_length": f"{label}不能超过 {limit} 字。"},
         widget=forms.Textarea(attrs={"rows": rows}),
     )
-
-
-def is_quantitative(indicator) -> bool:
-    return indicator.kind == IndicatorKind.QUANTITATIVE and indicator.target_value is not None
 
 
 class ReportForm(forms.Form):
@@ -156,7 +151,7 @@ class MonitoringForm(ReportForm):
     def entry_fields(self, entry) -> dict:
         months = self.subject.round.data_month
         fields = {}
-        if is_quantitative(entry.indicator):
+        if entry.indicator.is_measured:
             fields["actual"] = _figure(f"1-{months}月实际完成值")
             fields["expected"] = _figure("全年预计完成值")
         else:
@@ -212,7 +207,7 @@ class EvaluationForm(ReportForm):
                 },
                 widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "text-end"}),
             )
-        if is_quantitative(entry.indicator):
+        if entry.indicator.is_measured:
             fields["actual"] = _figure("全年实际完成值")
         else:
             fields["actual_text"] = _text("实际完成情况", ROW_TEXT, rows=1)

@@ -38,7 +38,7 @@ from declarations.domain.monitoring import (
 from declarations.domain.workflow import MOVES
 from declarations.exports.filenames import safe_filename
 from declarations.exports.overview import overview_sheet
-from declarations.forms import style_fields
+from declarations.forms import ModelChoicesField, style_fields
 from declarations.models import Department, MonitoringReport, MonitoringRound, SelfEvaluation
 from declarations.performance_forms import EvaluationForm, MonitoringForm, money_unit_of
 from declarations.roles import (
@@ -106,7 +106,7 @@ def _form(kind: ReportKind, subject, data=None):
     entries = _entries(subject)
     if kind.model is MonitoringReport:
         return MonitoringForm(data, subject=subject, entries=entries)
-    editable = not performance._has_weights([e.indicator for e in entries])
+    editable = not scoring.has_weights([e.indicator.weight for e in entries])
     return EvaluationForm(data, subject=subject, entries=entries, points_editable=editable)
 
 
@@ -335,7 +335,7 @@ class OpenForm(forms.Form):
             "max_value": "年度不能晚于 2100 年。",
         },
     )
-    departments = forms.ModelMultipleChoiceField(
+    departments = ModelChoicesField(
         label="单位",
         queryset=Department.objects.none(),
         error_messages={

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from declarations.domain import evaluation as scoring
-from declarations.domain.choices import Grade, IndicatorKind
+from declarations.domain.choices import Grade
 from declarations.domain.money import plain_decimal
 from declarations.domain.monitoring import (
     Signal,
@@ -20,11 +20,6 @@ from declarations.domain.monitoring import (
     worst,
 )
 from declarations.models import EvaluationEntry, MonitoringEntry, MonitoringReport, SelfEvaluation
-
-
-def _is_quantitative(indicator) -> bool:
-    return indicator.kind == IndicatorKind.QUANTITATIVE and indicator.target_value is not None
-
 
 # -- monitoring ---------------------------------------------------------------------------------
 
@@ -50,7 +45,7 @@ class MonitoringCard:
 
 def entry_signal(entry: MonitoringEntry, months: int) -> Signal:
     indicator = entry.indicator
-    if _is_quantitative(indicator):
+    if indicator.is_measured:
         return quantitative_signal(indicator.operator, indicator.target_value, entry.actual, months)
     return qualitative_signal(entry.judgement)
 
@@ -83,9 +78,9 @@ def monitoring_problems(report: MonitoringReport) -> list[str]:
     for row in card.rows:
         indicator, entry = row.indicator, row.entry
         name = f"指标 {indicator.order}“{indicator.name or indicator.target_text[:20]}”"
-        if _is_quantitative(indicator) and entry.actual is None:
+        if indicator.is_measured and entry.actual is None:
             problems.append(f"{name}：请填写截至目前实际完成值。")
-        if not _is_quantitative(indicator) and not entry.judgement:
+        if not indicator.is_measured and not entry.judgement:
             problems.append(f"{name}：请选择目前完成情况。")
         if not entry.likelihood:
             problems.append(f"{name}：请选择完成目标可能性。")
@@ -136,7 +131,7 @@ class EvaluationCard:
 
 def entry_score(entry: EvaluationEntry) -> EvaluationRow:
     indicator = entry.indicator
-    if _is_quantitative(indicator):
+    if indicator.is_measured:
         if entry.actual is None:
             return EvaluationRow(entry, None, "请填写全年实际完成值。")
         try:

@@ -186,6 +186,12 @@ class PerformanceIndicator(models.Model):
         return not self.name and self.target_value is None and not self.target_text
 
     @property
+    def is_measured(self) -> bool:
+        """Quantitative with a numeric target: monitored and scored by formula (DOMAIN.md);
+        every other indicator is judged by people (达成 / 部分达成 / 未达成)."""
+        return self.kind == IndicatorKind.QUANTITATIVE and self.target_value is not None
+
+    @property
     def level1_name(self) -> str:
         """The level-1 name as pages show it: an indicator without one is 未分类."""
         return self.level1.name if self.level1_id else UNCLASSIFIED

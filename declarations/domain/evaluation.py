@@ -96,6 +96,11 @@ def split_exactly(total: Decimal, shares: list[Decimal]) -> list[Decimal]:
     return floors
 
 
+def has_weights(weights: list[Decimal | None]) -> bool:
+    """Whether points follow the weights: every indicator weighted, the weights above 0."""
+    return bool(weights) and all(w is not None for w in weights) and sum(weights) > 0
+
+
 def points_by_weight(weights: list[Decimal]) -> list[Decimal]:
     """Each indicator's points: weight × 90 ÷ (sum of weights)."""
     return split_exactly(INDICATOR_POINTS, weights)

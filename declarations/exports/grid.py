@@ -24,16 +24,31 @@ class Style(StrEnum):
     TEXT = "text"  # bordered, left-aligned, wrapping text
     CENTER = "center"  # bordered, centred short text (units, operators)
     NUMBER = "number"  # bordered number, right-aligned
+    # A monitoring light (绿灯 / 黄灯 / 红灯 / 蓝灯): bordered, centred, filled with its colour.
+    # The text names the colour too, so a black-and-white print still says it.
+    LIGHT_GREEN = "light_green"
+    LIGHT_YELLOW = "light_yellow"
+    LIGHT_RED = "light_red"
+    LIGHT_BLUE = "light_blue"
 
 
 class NumberFormat(StrEnum):
     WAN_YUAN = "0.00####"  # 万元: two decimals or more, never fewer digits than stored
     YUAN = "#,##0.00"
     PERCENT = "0.00%"
+    SCORE = "0.00"  # points and scores, kept to the cent
     PLAIN = "General"
 
 
 UNBORDERED = {Style.TITLE, Style.SUBTITLE, Style.NOTE, Style.NOTE_RIGHT}
+# The cell fill (RGB) of the styles that have one besides the header's shade, for every
+# renderer: light enough to read black text on, distinct in a colour print.
+FILLS = {
+    Style.LIGHT_GREEN: "C6EFCE",
+    Style.LIGHT_YELLOW: "FFEB9C",
+    Style.LIGHT_RED: "FFC7CE",
+    Style.LIGHT_BLUE: "BDD7EE",
+}
 
 # Word's soft line break (\v), a form feed, carriage returns and Unicode's line and paragraph
 # separators are line breaks. Every other control character but the tab is dropped: it prints
@@ -159,6 +174,7 @@ def display_text(cell: Cell) -> str:
         number = Decimal(value)
         if cell.number_format == NumberFormat.PERCENT:
             return f"{plain_decimal(number * 100, 2)}%"
-        places = 2 if cell.number_format in (NumberFormat.WAN_YUAN, NumberFormat.YUAN) else 0
+        two = (NumberFormat.WAN_YUAN, NumberFormat.YUAN, NumberFormat.SCORE)
+        places = 2 if cell.number_format in two else 0
         return f"{plain_decimal(number, places)}{cell.suffix}"
     return str(value)

@@ -82,22 +82,24 @@ def file_stem(declaration: Declaration) -> str:
     )
 
 
-def export_declaration(declaration: Declaration, fmt: str, layout: str | None = None) -> ExportFile:
-    """The declaration as a file, in its own layout or in ``layout``."""
+def render_cached(grid, fmt: str, filename: str) -> ExportFile:
+    """``grid`` rendered as ``fmt``, from the export cache when the same table was rendered
+    before. The digest covers what is printed and, for PDF, the font it is printed in."""
     export_format = FORMATS[fmt]
-    grid = build_grid(declaration, layout)
     cache = caches["exports"]
-    # The digest covers what is printed and, for PDF, the font it is printed in.
     font = settings.PDF_FONT_FAMILY if fmt == "pdf" else ""
     key = f"export:{fmt}:{RENDERER_VERSION}:{grid_digest(grid, font)}"
     data = cache.get(key)
     if data is None:
         data = export_format.render(grid)
         cache.set(key, data)
-    return ExportFile(
-        filename=export_filename(declaration, fmt, layout),
-        content_type=export_format.content_type,
-        data=data,
+    return ExportFile(filename=filename, content_type=export_format.content_type, data=data)
+
+
+def export_declaration(declaration: Declaration, fmt: str, layout: str | None = None) -> ExportFile:
+    """The declaration as a file, in its own layout or in ``layout``."""
+    return render_cached(
+        build_grid(declaration, layout), fmt, export_filename(declaration, fmt, layout)
     )
 
 

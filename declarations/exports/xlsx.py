@@ -16,7 +16,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.page import PageMargins
 
-from declarations.exports.grid import Cell, Grid, NumberFormat, Style
+from declarations.exports.grid import FILLS, Cell, Grid, NumberFormat, Style
 
 FONT_NAME = "宋体"  # the Song typeface of printed official forms; Excel on Windows has it
 FONT_SIZE = 10.5  # 五号
@@ -45,6 +45,10 @@ _STYLES = {
     Style.TEXT: (_BODY, _WRAP_LEFT, _BORDER, None),
     Style.CENTER: (_BODY, _WRAP_CENTER, _BORDER, None),
     Style.NUMBER: (_BODY, _RIGHT, _BORDER, None),
+    **{
+        style: (_BODY, _WRAP_CENTER, _BORDER, PatternFill("solid", fgColor=rgb))
+        for style, rgb in FILLS.items()
+    },
 }
 
 
