@@ -9,17 +9,19 @@ figures and returns or approves it.
 
 from dataclasses import dataclass
 from decimal import Decimal
+from tempfile import SpooledTemporaryFile
 from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from declarations import performance
@@ -36,8 +38,20 @@ from declarations.domain.monitoring import (
     worst,
 )
 from declarations.domain.workflow import MOVES
-from declarations.exports.filenames import safe_filename
+from declarations.exports.filenames import safe_filename, unique_names
+from declarations.exports.html import render_html
 from declarations.exports.overview import overview_sheet
+from declarations.exports.pdf import PdfUnavailable
+from declarations.exports.performance_tables import export_report, report_filename, report_grid
+from declarations.exports.performance_templates import (
+    MAX_UPLOAD_BYTES,
+    evaluation_template,
+    monitoring_template,
+    read_evaluation_upload,
+    read_monitoring_upload,
+    template_filename,
+)
+from declarations.exports.service import FORMATS, ExportFile, write_files_zip
 from declarations.forms import ModelChoicesField, style_fields
 from declarations.models import Department, MonitoringReport, MonitoringRound, SelfEvaluation
 from declarations.performance_forms import EvaluationForm, MonitoringForm, money_unit_of
@@ -56,6 +70,7 @@ from declarations.scorecards import (
     monitoring_card,
     monitoring_problems,
 )
+from declarations.views import export_unavailable
 from declarations.workflow import may, perform
 
 
@@ -119,12 +134,13 @@ def _attach(form: forms.Form, exc: ValidationError) -> None:
 
 
 def _save(kind: ReportKind, subject, form, user):
-    save = (
-        performance.save_monitoring
-        if kind.model is MonitoringReport
-        else performance.save_evaluation
-    )
-    return save(subject, by=user, values=form.values(), rows=form.entry_values())
+    return _save_values(kind, subject, user, form.values(), form.entry_values())
+
+
+def _save_values(kind: ReportKind, subject, user, values: dict, rows: dict):
+    if kind.model is MonitoringReport:
+        return performance.save_monitoring(subject, by=user, values=values, rows=rows)
+    return performance.save_evaluation(subject, by=user, values=values, rows=rows)
 
 
 @login_required
@@ -181,6 +197,8 @@ def _context(request, kind: ReportKind, subject, form, can_fill: bool) -> dict[s
         else f"{declaration.fiscal_year}年 {declaration.department_name} · {declaration.subject} · 绩效自评"
     )
     return {
+        "table": mark_safe(render_html(report_grid(subject))),  # noqa: S308 - escaped
+        "table_title": "绩效目标执行监控表" if kind.model is MonitoringReport else "绩效自评表",
         "heading": heading,
         "budget_bands": BUDGET_BANDS,
         "indicator_bands": INDICATOR_BANDS,
@@ -204,6 +222,77 @@ def _context(request, kind: ReportKind, subject, form, can_fill: bool) -> dict[s
         "unit": MoneyUnit(unit).label,
         "changes": subject.status_changes.select_related("by").order_by("-at", "-pk"),
     }
+
+
+@login_required
+def report_export(request, kind: str, pk: int, fmt: str):
+    """The official table of a report (绩效目标执行监控表 / 绩效自评表) as Excel or PDF."""
+    kind = _kind(kind)
+    if fmt not in FORMATS:
+        raise Http404("不支持的导出格式。")
+    subject = _report(request, kind, pk)
+    try:
+        file = export_report(subject, fmt)
+    except PdfUnavailable as exc:
+        return export_unavailable(request, exc, reverse("report_page", args=[kind.key, pk]))
+    return _file_response(file.data, file.content_type, file.filename)
+
+
+@login_required
+def report_template(request, kind: str, pk: int):
+    """The report as an Excel template to collect the figures in, prefilled with the targets."""
+    kind = _kind(kind)
+    subject = _report(request, kind, pk)
+    write = monitoring_template if kind.model is MonitoringReport else evaluation_template
+    return _file_response(write(subject), XLSX, template_filename(subject))
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label="填好的 Excel 模板",
+        error_messages={"required": "请选择要上传的 Excel 文件。", "empty": "上传的文件是空的。"},
+    )
+
+
+@login_required
+@require_POST
+def report_upload(request, kind: str, pk: int):
+    """A filled template read back and saved as a draft; a file with any problem is refused
+    as a whole, each problem said with its row, and nothing is changed."""
+    kind = _kind(kind)
+    subject = _report(request, kind, pk)
+    if not (is_own_declarant(request.user, subject.declaration) and subject.is_editable):
+        raise PermissionDenied("只有本单位的申报人可以上传未提交的报告。")
+    form = UploadForm(request.POST, request.FILES)
+    back = redirect("report_page", kind=kind.key, pk=pk)
+    if not form.is_valid():
+        for error in form.errors.get("file", []):
+            messages.error(request, error)
+        return back
+    upload = form.cleaned_data["file"]
+    if upload.size > MAX_UPLOAD_BYTES:
+        messages.error(
+            request,
+            f"文件过大（{upload.size // 1024} KB），上传的模板不能超过 {MAX_UPLOAD_BYTES // 1024 // 1024} MB。",
+        )
+        return back
+    read = read_monitoring_upload if kind.model is MonitoringReport else read_evaluation_upload
+    try:
+        values, rows = read(subject, upload)
+        _save_values(kind, subject, request.user, values, rows)
+    except ValidationError as exc:
+        messages.error(request, "未导入，文件中有以下问题（报告未作任何修改）：")
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, "已从 Excel 导入并保存为草稿，请核对后提交审核。")
+    return back
+
+
+def _file_response(data: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
 
 
 class MoveForm(forms.Form):
@@ -469,6 +558,38 @@ def _xlsx_response(data: bytes, stem: str) -> HttpResponse:
     return response
 
 
+DOWNLOADS = [
+    ("sheet", "下载总览（Excel）"),
+    ("xlsx", "下载全部表格（Excel，ZIP）"),
+    ("pdf", "下载全部表格（PDF，ZIP）"),
+]
+
+
+def _tables_zip(request, subjects: list, stem: str):
+    """The official tables of ``subjects`` in one ZIP (no ZIP with a file missing)."""
+    fmt = request.GET["download"]
+    names = unique_names([report_filename(subject, fmt) for subject in subjects])
+    archive = SpooledTemporaryFile(max_size=32 * 1024 * 1024)
+    try:
+        write_files_zip(
+            (
+                ExportFile(name, file.content_type, file.data)
+                for name, file in zip(names, (export_report(s, fmt) for s in subjects), strict=True)
+            ),
+            archive,
+        )
+    except PdfUnavailable as exc:
+        archive.close()
+        return export_unavailable(request, exc, request.path)
+    archive.seek(0)
+    return FileResponse(
+        archive,
+        as_attachment=True,
+        filename=safe_filename(f"{stem}_{fmt}", "zip"),
+        content_type="application/zip",
+    )
+
+
 def _query(request) -> str:
     query = request.GET.copy()
     query.pop("download", None)
@@ -503,7 +624,9 @@ def round_overview(request, pk: int):
     for card in cards:
         card.rate_shown = "" if card.execution_rate is None else percent(card.execution_rate)
         card.counts = _light_counts(card)
-    if request.GET.get("download") == "xlsx":
+    if request.GET.get("download") in FORMATS:
+        return _tables_zip(request, [c.report for c in cards], f"{round_}_监控表")
+    if request.GET.get("download") == "sheet":
         rows = [
             [
                 c.report.declaration.department_name,
@@ -537,7 +660,7 @@ def round_overview(request, pk: int):
             "light": light,
             "sort": sort,
             "light_choices": [(light.value, light.label) for light in Light],
-            "downloads": [("xlsx", "下载总览（Excel）")],
+            "downloads": DOWNLOADS,
             "query": _query(request),
         },
     )
@@ -561,7 +684,9 @@ def evaluation_overview(request):
     if grade:
         cards = [c for c in cards if c.grade == grade]
     cards.sort(key=lambda c: (c.total is None, -(c.total or 0), c.evaluation.pk))
-    if request.GET.get("download") == "xlsx":
+    if request.GET.get("download") in FORMATS:
+        return _tables_zip(request, [c.evaluation for c in cards], f"{year}年度_绩效自评表")
+    if request.GET.get("download") == "sheet":
         rows = [
             [
                 c.evaluation.declaration.department_name,
@@ -585,7 +710,7 @@ def evaluation_overview(request):
             "cards": cards,
             "grade": grade,
             "grades": scoring.Grade.choices,
-            "downloads": [("xlsx", "下载总览（Excel）")],
+            "downloads": DOWNLOADS,
             "query": _query(request),
         },
     )

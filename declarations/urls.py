@@ -50,6 +50,21 @@ urlpatterns = [
         name="report_preview",
     ),
     path(
+        "performance/<str:kind>/<int:pk>/export/<str:fmt>/",
+        performance_views.report_export,
+        name="report_export",
+    ),
+    path(
+        "performance/<str:kind>/<int:pk>/template/",
+        performance_views.report_template,
+        name="report_template",
+    ),
+    path(
+        "performance/<str:kind>/<int:pk>/upload/",
+        performance_views.report_upload,
+        name="report_upload",
+    ),
+    path(
         "performance/<str:kind>/<int:pk>/move/<str:action>/",
         performance_views.report_move,
         name="report_move",

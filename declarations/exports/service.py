@@ -125,10 +125,15 @@ def export_many(declarations: Iterable[Declaration], fmt: str) -> Iterable[Expor
 
 def write_zip(declarations: Iterable[Declaration], fmt: str, fileobj) -> int:
     """Write one file per declaration into a ZIP archive; return how many were written."""
+    return write_files_zip(export_many(declarations, fmt), fileobj)
+
+
+def write_files_zip(files: Iterable[ExportFile], fileobj) -> int:
+    """Write ``files`` (their names already unique) into a ZIP archive; return how many."""
     count = 0
     # xlsx and pdf are already compressed; storing them is as small and much faster.
     with zipfile.ZipFile(fileobj, "w", compression=zipfile.ZIP_STORED) as archive:
-        for file in export_many(declarations, fmt):
+        for file in files:
             archive.writestr(file.filename, file.data)
             count += 1
     return count

@@ -125,7 +125,7 @@ def test_a_monitoring_report_from_round_to_approval(client, approved):
     report.refresh_from_db()
     assert report.status == Status.APPROVED
 
-    overview = client.get(reverse("round_overview", args=[report.round_id]), {"download": "xlsx"})
+    overview = client.get(reverse("round_overview", args=[report.round_id]), {"download": "sheet"})
     sheet = openpyxl.load_workbook(BytesIO(overview.content)).active
     assert [c.value for c in sheet[3]][:6] == [
         approved.department_name,
@@ -202,7 +202,7 @@ def test_a_self_evaluation_scored_submitted_and_overviewed(client, approved):
     assert "90.00" in overview.content.decode()
     sheet = openpyxl.load_workbook(
         BytesIO(
-            client.get(reverse("evaluation_overview"), {"year": 2025, "download": "xlsx"}).content
+            client.get(reverse("evaluation_overview"), {"year": 2025, "download": "sheet"}).content
         )
     ).active
     assert [c.value for c in sheet[3]] == [
@@ -213,3 +213,84 @@ def test_a_self_evaluation_scored_submitted_and_overviewed(client, approved):
         90,
         "优",
     ]
+
+
+def test_tables_templates_and_uploads_through_the_pages(client, approved):
+    import zipfile
+
+    report = open_round(client, approved)
+    pks = indicator_pks(approved)
+    client.force_login(user("shapingba"))
+    page = reverse("report_page", args=["monitoring", report.pk])
+
+    # The template, filled in Excel and uploaded back, becomes the draft.
+    template = client.get(reverse("report_template", args=["monitoring", report.pk]))
+    assert template.status_code == 200
+    assert "attachment" in template["Content-Disposition"]
+    book = openpyxl.load_workbook(BytesIO(template.content))
+    sheet = book.worksheets[0]
+    labels = {
+        str(cell.value): cell for row in sheet.iter_rows() for cell in row if cell.value is not None
+    }
+    assert any("执行数" in label for label in labels)
+    # Fill every blank input cell of the indicator rows that asks for a figure: find the
+    # indicator rows by their names, and the columns by the header row.
+    header = next(
+        row
+        for row in sheet.iter_rows()
+        if any(c.value and "实际完成值" in str(c.value) for c in row)
+    )
+    actual_col = next(c.column for c in header if c.value and "实际完成值" in str(c.value))
+    names = {i.name: i.pk for i in approved.indicators.all()}
+    filled = {}
+    for row in sheet.iter_rows(min_row=header[0].row + 1):
+        for cell in row:
+            if cell.value in names:
+                sheet.cell(row=cell.row, column=actual_col, value=3)
+                filled[names[cell.value]] = cell.row
+    assert len(filled) == 4
+    buffer = BytesIO()
+    book.save(buffer)
+    buffer.seek(0)
+    buffer.name = "filled.xlsx"
+    response = client.post(
+        reverse("report_upload", args=["monitoring", report.pk]), {"file": buffer}, follow=True
+    )
+    assert "已从 Excel 导入并保存为草稿" in response.content.decode()
+    report.refresh_from_db()
+    assert {e.indicator_id: e.actual for e in report.entries.all()} == {
+        pk: D(3) for pk in pks.values()
+    }
+
+    # A file that is not Excel changes nothing and says why.
+    version = report.version
+    bad = BytesIO(b"not a workbook")
+    bad.name = "x.xlsx"
+    refused = client.post(
+        reverse("report_upload", args=["monitoring", report.pk]), {"file": bad}, follow=True
+    )
+    assert "未导入，文件中有以下问题（报告未作任何修改）" in refused.content.decode()
+    report.refresh_from_db()
+    assert report.version == version
+
+    # The official table as Excel and PDF, and the reviewer's ZIP of a round.
+    table = client.get(reverse("report_export", args=["monitoring", report.pk, "xlsx"]))
+    text = " ".join(
+        str(c.value)
+        for row in openpyxl.load_workbook(BytesIO(table.content)).active.iter_rows()
+        for c in row
+        if c.value is not None
+    )
+    assert "绩效目标执行监控表" in text and "绿灯" in text
+    pdf = client.get(reverse("report_export", args=["monitoring", report.pk, "pdf"]))
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert "绩效目标执行监控表" in client.get(page).content.decode()
+
+    client.force_login(user("reviewer"))
+    archive = client.get(reverse("round_overview", args=[report.round_id]), {"download": "xlsx"})
+    names = zipfile.ZipFile(BytesIO(b"".join(archive.streaming_content))).namelist()
+    assert names == ["2025年_沙区科协_科创工作_绩效监控表_1-6月.xlsx"]
+    # Uploads are the clerk's.
+    assert (
+        client.post(reverse("report_upload", args=["monitoring", report.pk]), {}).status_code == 403
+    )

@@ -31,7 +31,6 @@ from declarations.exports.performance_templates.shape import (
     IDENTITY_SHEET,
     MAX_UNPACKED_BYTES,
     MAX_UPLOAD_BYTES,
-    has_weights,
 )
 from declarations.exports.performance_templates.writing import (
     evaluation_template,
@@ -45,7 +44,6 @@ __all__ = [
     "MAX_UNPACKED_BYTES",
     "MAX_UPLOAD_BYTES",
     "evaluation_template",
-    "has_weights",
     "monitoring_template",
     "read_evaluation_upload",
     "read_monitoring_upload",
