@@ -115,6 +115,12 @@ def test_clerk_fills_reviewer_returns_and_approves(page: Page, login, screenshot
     # The reviewer returns the report with a comment and approves the self-evaluation.
     login(page, "reviewer", REVIEWER_PASSWORD)
     page.goto(f"/performance/monitoring/{report.pk}/")
+    table = page.locator("#official-table")
+    expect(table).to_contain_text("绩效目标执行监控表")
+    expect(table).to_contain_text("红灯")
+    table.screenshot(
+        path=str(screenshot(page, "monitoring-table").with_name("monitoring-table-only.png"))
+    )
     page.fill("#review-comment", "执行数请附支出明细。")
     page.locator('[data-move="return"]').click()
     expect(page.locator("#status")).to_have_text("已退回")
@@ -123,6 +129,12 @@ def test_clerk_fills_reviewer_returns_and_approves(page: Page, login, screenshot
     expect(page.locator("#status")).to_have_text("已通过")
     expect(page.locator("#total")).to_have_text("90.00")
     screenshot(page, "evaluation-approved")
+    table = page.locator("#official-table")
+    expect(table).to_contain_text("绩效自评表")
+    expect(table).to_contain_text("90.00")
+    table.screenshot(
+        path=str(screenshot(page, "evaluation-table").with_name("evaluation-table-only.png"))
+    )
     assert SelfEvaluation.objects.get(pk=evaluation.pk).grade == "excellent"
     assert MonitoringReport.objects.get(pk=report.pk).status == Status.RETURNED
     assert not page.js_errors
