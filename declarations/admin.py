@@ -13,8 +13,11 @@ from declarations.models import (
     DeclarationDraft,
     Department,
     KeyTask,
+    MonitoringReport,
+    MonitoringRound,
     Project,
     ReviewComment,
+    SelfEvaluation,
     SpendingPlanPoint,
     StatusChange,
     SupervisingDivision,
@@ -259,3 +262,31 @@ class DeclarationDraftAdmin(ReadOnlyAdmin):
     list_display = ["__str__", "owner", "department", "kind", "updated_at"]
     list_filter = ["kind", "department"]
     exclude = ["data"]
+
+
+class NoDeleteReadOnlyAdmin(ReadOnlyAdmin):
+    """Monitoring and self-evaluation are written through their pages and moved through the
+    workflow only; the admin shows them."""
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(MonitoringRound)
+class MonitoringRoundAdmin(NoDeleteReadOnlyAdmin):
+    list_display = ["__str__", "due_date", "opened_by", "opened_at"]
+    list_filter = ["fiscal_year"]
+
+
+@admin.register(MonitoringReport)
+class MonitoringReportAdmin(NoDeleteReadOnlyAdmin):
+    list_display = ["__str__", "status", "executed", "updated_at"]
+    list_filter = ["status", "round"]
+    list_select_related = ["round", "declaration"]
+
+
+@admin.register(SelfEvaluation)
+class SelfEvaluationAdmin(NoDeleteReadOnlyAdmin):
+    list_display = ["__str__", "status", "total_score", "grade", "updated_at"]
+    list_filter = ["status", "declaration__fiscal_year", "grade"]
+    list_select_related = ["declaration"]

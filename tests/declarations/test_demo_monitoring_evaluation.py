@@ -33,3 +33,28 @@ def test_demo_round_and_evaluations_are_made_once():
     call_command("demo_performance", stdout=again)
     assert "未做改动" in again.getvalue()
     assert MonitoringRound.objects.count() == 1
+
+
+def test_the_admin_shows_rounds_reports_and_evaluations_read_only(client):
+    from django.urls import reverse
+
+    from declarations.models import User
+
+    call_command("demo_performance", stdout=StringIO())
+    client.force_login(User.objects.get(username="admin"))
+    report = MonitoringReport.objects.first()
+    for model, obj in (
+        ("monitoringround", report.round),
+        ("monitoringreport", report),
+        ("selfevaluation", SelfEvaluation.objects.first()),
+    ):
+        assert client.get(reverse(f"admin:declarations_{model}_changelist")).status_code == 200
+        change = reverse(f"admin:declarations_{model}_change", args=[obj.pk])
+        assert client.get(change).status_code == 200
+        assert client.post(change, {}).status_code == 403
+        assert (
+            client.post(
+                reverse(f"admin:declarations_{model}_delete", args=[obj.pk]), {"post": "yes"}
+            ).status_code
+            == 403
+        )
