@@ -12,15 +12,17 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 
 from declarations.domain.money import MoneyUnit, format_amount, plain_decimal
+from declarations.domain.plausibility import amount_findings, key_task_funds_findings
 from declarations.domain.profiles import profile_of
 from declarations.domain.rules import (
     Finding,
+    budget_findings,
     coverage_findings,
     level_findings,
     messages,
     weight_findings,
 )
-from declarations.models import Budget, Declaration
+from declarations.models import Declaration
 from declarations.models.budgets import validate_spending_plan
 
 # Targets that cannot be measured without a number or a baseline.
@@ -28,6 +30,11 @@ VAGUE_TARGET = re.compile(
     r"^(有所|明显|显著|大幅|进一步|稳步|持续|有效)?(提升|提高|改善|增强|加强|增加|推进)$"
 )
 MONEY_UNITS = {"元": Decimal(1), "万元": Decimal(10000)}
+
+
+def _show(declaration: Declaration):
+    unit = declaration.money_unit
+    return lambda amount: f"{format_amount(amount, unit)} {MoneyUnit(unit).label}"
 
 
 def _indicators(declaration: Declaration):
@@ -58,12 +65,10 @@ def _content_findings(declaration: Declaration, profile) -> list[Finding]:
     budget = getattr(declaration, "budget", None)
     for name in profile.required_budget:
         if budget is None or getattr(budget, name) is None:
-            found.append(Finding(f"所选表样需要填写{Budget.label(name)}。", name))
+            found.append(Finding(f"所选表样需要填写{profile.budget_label(name)}。", name))
     if budget is not None:
-        try:
-            budget.clean()
-        except ValidationError as exc:
-            found += [Finding(message) for message in exc.messages]
+        # Named as the declaration's table names its amounts, like the wizard's messages.
+        found += budget_findings(budget.amounts(), _show(declaration), profile)
     indicators = _indicators(declaration)
     if not indicators:
         found.append(Finding("请至少填写一项绩效指标。"))
@@ -112,10 +117,13 @@ def vague_targets(declaration: Declaration) -> list[str]:
 
 
 def cost_mismatches(declaration: Declaration) -> list[str]:
-    """Cost indicators stated in money that disagree with the budget total."""
+    """Cost indicators stated in money that disagree with the budget total, which is named
+    as the declaration's table names it (a table without a total cell: the sum of its
+    parts)."""
     budget = getattr(declaration, "budget", None)
     if budget is None or budget.total is None:
         return []
+    total_label = profile_of(declaration.layout).total_label
     found = []
     for indicator in _indicators(declaration):
         is_cost = (
@@ -133,16 +141,44 @@ def cost_mismatches(declaration: Declaration) -> list[str]:
             shown = format_amount(budget.total, declaration.money_unit)
             found.append(
                 f"成本指标“{_label(indicator)}”为 {plain_decimal(indicator.target_value)}"
-                f"{indicator.unit}，与预算总额 {shown} {MoneyUnit(declaration.money_unit).label} 不符。"
+                f"{indicator.unit}，与{total_label} {shown} {MoneyUnit(declaration.money_unit).label}"
+                " 不符。"
             )
+    return found
+
+
+def plausibility_findings(declaration: Declaration) -> list[Finding]:
+    """The wizard's plausibility warnings that a stored declaration can still be read for:
+    an amount that looks typed in 元 in a 万元 table, key-task funds beyond the budget line
+    they are paid from (see ``declarations.domain.plausibility``)."""
+    profile = profile_of(declaration.layout)
+    budget = getattr(declaration, "budget", None)
+    amounts = budget.amounts() if budget is not None else {}
+    found = amount_findings(amounts, declaration.money_unit, profile.budget_labels)
+    if profile.key_tasks:
+        tasks = list(declaration.key_tasks.all())
+        funds = {str(number): task.funds for number, task in enumerate(tasks, start=1)}
+        labels = {
+            str(n): f"第 {n} 项重点工作任务“{task.name}”的资金"
+            for n, task in enumerate(tasks, start=1)
+        }
+        slips = amount_findings(funds, declaration.money_unit, labels)
+        within = profile.key_tasks_within
+        found += slips or key_task_funds_findings(
+            [task.funds for task in tasks],
+            amounts.get(within),
+            profile.amount_label(within),
+            _show(declaration),
+        )
     return found
 
 
 def warnings_for(declaration: Declaration) -> list[str]:
     """Plain-language warnings about ``declaration``, in the order a reviewer reads them."""
+    plausibility = messages(plausibility_findings(declaration))
     indicators = _indicators(declaration)
     if not indicators:
-        return ["尚未填写绩效指标。"]
+        return [*plausibility, "尚未填写绩效指标。"]
     # The same coverage rule as the checklist's: unclassified indicators are asked to be
     # classified rather than guessed from their names.
     warnings = messages(_coverage_findings(declaration))
@@ -153,7 +189,7 @@ def warnings_for(declaration: Declaration) -> list[str]:
                 f"指标“{_label(indicator)}”标为定性指标却填写了数值：建议改为定量指标。"
             )
     warnings.extend(cost_mismatches(declaration))
-    return warnings
+    return [*plausibility, *warnings]
 
 
 @dataclass(frozen=True)
@@ -193,6 +229,11 @@ def checklist(declaration: Declaration) -> list[Check]:
         ),
         Check("相关性", "设有产出、效益、满意度指标", tuple(_coverage_findings(declaration))),
         Check("适当性", "成本指标与预算一致", tuple(costs)),
+        Check(
+            "适当性",
+            "金额与单位相符，重点工作任务资金不超过所属预算",
+            tuple(plausibility_findings(declaration)),
+        ),
         Check("可行性", "指标目标可衡量（没有无基准的“提升”类目标）", tuple(vague)),
         Check("可行性", "资金支出计划累计达到 100%", tuple(_plan_findings(declaration))),
     ]

@@ -8,6 +8,7 @@ live with the layout they belong to rather than in the code that checks them.
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from declarations.domain.budget import CONCEPTS, TOTAL_FROM_PARTS
 from declarations.domain.choices import Kind, Layout
 from declarations.domain.money import MoneyUnit
 
@@ -28,6 +29,8 @@ class LayoutProfile:
     prints_total: bool = True
     spending_plan: bool = False
     key_tasks: bool = False
+    # The budget line the key tasks' funds are spent from (Guangzhou: 项目支出).
+    key_tasks_within: str = "total"
     # Narrative fields the table prints / requires.
     narratives: tuple[str, ...] = ("annual_target",)
     required_narratives: tuple[str, ...] = ("annual_target",)
@@ -43,8 +46,11 @@ class LayoutProfile:
     weights_required: bool = False
     weight_total: Decimal | None = None
     indicator_fields: tuple[str, ...] = ()
-    # Department particulars the table prints (of the declaration's own copy).
+    # Department particulars the table prints (of the declaration's own copy), and the
+    # labels the table prints them under where they differ from the declaration's own
+    # (Kunming's 法人代表 for the head, 单位概况 for the functions).
     department_fields: tuple[str, ...] = ()
+    department_labels: dict[str, str] = field(default_factory=dict)
 
     @property
     def budget_fields(self) -> tuple[str, ...]:
@@ -55,6 +61,30 @@ class LayoutProfile:
 
     def budget_label(self, name: str) -> str:
         return self.budget_labels[name]
+
+    @property
+    def total_parts(self) -> tuple[str, ...]:
+        """The fields the clerk types that make the total: the total's own cell, or where
+        the table prints none, the parts it is the sum of."""
+        if self.prints_total:
+            return ("total",)
+        return tuple(name for name in TOTAL_FROM_PARTS if name in self.budget_labels)
+
+    @property
+    def total_label(self) -> str:
+        """How a message names the total: by the table's label, or where the table prints
+        no total, as the sum of the parts the clerk typed (基本支出、项目支出之和), never as a
+        预算总额 the clerk has not seen."""
+        if self.prints_total:
+            return self.budget_labels.get("total", CONCEPTS["total"])
+        return "、".join(self.budget_labels[name] for name in self.total_parts) + "之和"
+
+    def amount_label(self, name: str) -> str:
+        """The label of an amount in messages: the table's, and for the total of a table
+        without a total cell, the sum of its parts."""
+        if name == "total":
+            return self.total_label
+        return self.budget_labels.get(name, CONCEPTS[name])
 
 
 PROFILES = {
@@ -90,6 +120,9 @@ PROFILES = {
             # No total cell: the total is the sum of basic and project expenditure.
             prints_total=False,
             key_tasks=True,
+            # The key tasks of the sample (176.70 + 88.01 万元) are paid from its 项目支出
+            # (329.00 万元).
+            key_tasks_within="project_expenditure",
             narratives=("overall_target", "other_tasks"),
             required_narratives=("overall_target",),
             weight_total=Decimal(100),
@@ -143,6 +176,12 @@ PROFILES = {
             weight_total=Decimal(100),
             indicator_fields=("operator", "unit", "scoring_rule", "description", "basis"),
             department_fields=("organisation_code", "address", "phone", "head", "functions"),
+            # As the table's 项目实施单位 block prints them (see exports.layouts.kunming).
+            department_labels={
+                "organisation_code": "组织机构代码",
+                "head": "法人代表",
+                "functions": "单位概况",
+            },
         ),
         LayoutProfile(
             layout=Layout.HEBEI_COUNTY,

@@ -10,7 +10,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from declarations.domain.budget import CONCEPTS, SPLITS
+from declarations.domain.budget import (
+    AMOUNT_FIELDS,
+    CONCEPTS,
+    SPLITS,
+    TOTAL_FROM_PARTS,
+    total_from_parts,
+)
 from declarations.domain.choices import IndicatorKind
 from declarations.domain.money import plain_decimal
 
@@ -22,9 +28,14 @@ BASIS_REVIEW = "财预〔2015〕88号（中央部门预算绩效目标管理办�
 
 @dataclass(frozen=True)
 class Finding:
+    """What is wrong (``message``), at which field, on what ``basis``; ``related`` names the
+    other fields the same finding concerns (a sum that disagrees concerns all its parts):
+    forms show the message once, at ``field``, and mark the related fields too."""
+
     message: str
     field: str | None = None
     basis: str = ""
+    related: tuple[str, ...] = ()
 
 
 def messages(findings: Iterable[Finding]) -> list[str]:
@@ -53,57 +64,91 @@ def period_findings(start: int | None, end: int | None) -> list[Finding]:
 
 # -- budget -----------------------------------------------------------------------------------
 
-SPLIT_WORDS = {
-    "by_use": "基本支出、项目支出与其他支出",
-    "by_source": "财政拨款（财政资金）与其他资金",
-    "by_level": "本级使用资金与对下转移支付资金",
-}
-
 
 def budget_findings(
     amounts: dict[str, Decimal | None],
     show: Callable[[Decimal], str],
-    labels: dict[str, str] | None = None,
+    profile=None,
 ) -> list[Finding]:
-    """Parts that must add up to the total where both are stated. ``labels`` name the amounts
-    as the clerk's table does (a message names only what the clerk sees); ``show`` writes an
-    amount in the table's unit."""
-    labels = {**CONCEPTS, **(labels or {})}
-    total = amounts.get("total")
+    """Parts that must add up to the total where both are stated; ``show`` writes an amount
+    in the table's unit.
+
+    With a layout ``profile`` the rule reads only the amounts that layout's form shows, and
+    names them as its table does: a message never names an amount the clerk does not see
+    (Chongqing has no 对下转移支付资金, only 补助街镇), nor a 预算总额 the clerk never typed
+    (Guangzhou prints no total: its total is 基本支出、项目支出之和, and is named so). Each
+    finding sits at the first amount it concerns and lists the others in ``related``.
+    Without a profile (a stored budget) every amount is read under its neutral name."""
+    if profile is None:
+        shown, labels, total_parts = AMOUNT_FIELDS, dict(CONCEPTS), ("total",)
+    else:
+        shown = profile.budget_fields
+        labels = {name: profile.amount_label(name) for name in (*shown, "total")}
+        total_parts = profile.total_parts
+    computed = profile is not None and not profile.prints_total
+    total = total_from_parts(amounts) if computed else amounts.get("total")
     found = []
     for split in SPLITS:
-        values = [amounts.get(name) for name in split.parts]
-        filled = [
-            name for name, value in zip(split.parts, values, strict=True) if value is not None
-        ]
+        if computed and split.parts == TOTAL_FROM_PARTS:
+            continue  # the parts the total is computed from cannot disagree with it
+        parts = [name for name in split.parts if name in shown]
+        filled = [name for name in parts if amounts.get(name) is not None]
         if not filled:
             continue
         words = "、".join(labels[name] for name in filled)
         if total is None:
-            found.append(Finding(f"已填写{words}，请同时填写{labels['total']}。", "total"))
+            wanted = "、".join(labels[name] for name in total_parts)
+            found.append(
+                Finding(
+                    f"已填写{words}，请同时填写{wanted}。", total_parts[0], related=tuple(filled)
+                )
+            )
             continue
-        parts_sum = sum((value for value in values if value is not None), Decimal(0))
+        parts_sum = sum((amounts[name] for name in filled), Decimal(0))
         if parts_sum != total:
             joined = "之和" if len(filled) > 1 else ""
             found.append(
                 Finding(
                     f"{words}{joined}为 {show(parts_sum)}，与{labels['total']} {show(total)} 不一致。",
                     filled[0],
+                    related=(*filled[1:], *total_parts),
                 )
             )
-    development = [amounts.get("special_funds"), amounts.get("other_development")]
-    project = amounts.get("project_expenditure")
-    if any(value is not None for value in development) and project is not None:
-        development_sum = sum((v for v in development if v is not None), Decimal(0))
+    development = [name for name in ("special_funds", "other_development") if name in shown]
+    filled = [name for name in development if amounts.get(name) is not None]
+    project = amounts.get("project_expenditure") if "project_expenditure" in shown else None
+    if filled and project is not None:
+        development_sum = sum((amounts[name] for name in filled), Decimal(0))
         if development_sum > project:
+            words = "、".join(labels[name] for name in filled)
+            joined = "之和" if len(filled) > 1 else ""
             found.append(
                 Finding(
-                    f"{labels['special_funds']}与{labels['other_development']}之和为 "
-                    f"{show(development_sum)}，超过{labels['project_expenditure']} {show(project)}。",
-                    "special_funds",
+                    f"{words}{joined}为 {show(development_sum)}，"
+                    f"超过{labels['project_expenditure']} {show(project)}。",
+                    filled[0],
+                    related=(*filled[1:], "project_expenditure"),
                 )
             )
     return found
+
+
+def contradicted_amounts(
+    stored: dict[str, Decimal | None], typed: dict[str, Decimal | None]
+) -> list[str]:
+    """Amounts a budget keeps from a layout it was filed in before (in ``stored``, not among
+    the ``typed`` ones of its layout now) that no longer add up with what was typed: a
+    layout that does not show them cannot have them corrected, and no table could print
+    them consistently, so they are dropped rather than refused with a message about fields
+    the clerk cannot see. Those that still add up are kept."""
+    merged = {**stored, **typed}
+    hidden = {name for name, value in stored.items() if value is not None and name not in typed}
+    stale = []
+    for finding in budget_findings(merged, str):
+        for name in (finding.field, *finding.related):
+            if name in hidden and name not in stale:
+                stale.append(name)
+    return stale
 
 
 def spending_plan_findings(points: Iterable[tuple[int, Decimal]]) -> list[Finding]:
@@ -155,6 +200,27 @@ def weight_findings(weights: list[Decimal | None], profile) -> list[Finding]:
             )
         ]
     return []
+
+
+# Points of an evaluation (财预〔2020〕10号): 100 in all, of which 10 go to the budget
+# execution rate (预算执行率), scored from the money spent at self-evaluation time.
+FULL_MARKS = Decimal(100)
+
+
+def weight_explanation(profile) -> str:
+    """Why the layout's weights add up to what they do, in one sentence shown beside the
+    running total (a clerk who reads 0 / 90 wonders where the other 10 went)."""
+    total = profile.weight_total
+    if total is None:
+        return ""
+    if total < FULL_MARKS:
+        return (
+            f"满分 100 分中，{plain_decimal(FULL_MARKS - total)} 分属于“预算执行率”，"
+            f"在年度绩效自评时按资金实际支出情况计分，不在此填写；"
+            f"各项指标的权重合计应为 {plain_decimal(total)} 分。"
+        )
+    prefix = "各项指标都须填写权重，" if profile.weights_required else "如填写权重，"
+    return f"{prefix}各项指标的权重合计应为 {plain_decimal(total)} 分。"
 
 
 def _not_a_number(label: str, text: str) -> str:

@@ -36,13 +36,36 @@ def _indicator_row(indicator) -> dict:
     }
 
 
+# The department particulars a layout may ask the clerk for (``LayoutProfile.
+# department_fields`` are among them): a declaration's own copy, pre-filled from the
+# department.
+PARTICULARS = ("organisation_code", "head", "phone", "address", "functions")
+
+
+def particulars_initial(
+    department: Department, declaration: Declaration | None = None, *, editing: bool = False
+) -> dict:
+    """The particulars as the wizard pre-fills them. Editing a declaration: what it prints
+    (the clerk's entry, kept as the declaration's own). A new declaration, a copy or an
+    adjustment: the department's current particulars, and where the department has none,
+    what the declaration it starts from printed."""
+    values = {}
+    for name in PARTICULARS:
+        value = getattr(department, name)
+        if declaration is not None and (editing or not value):
+            value = getattr(declaration, name)
+        values[name] = value
+    return values
+
+
 def step_initials(
-    declaration: Declaration, fiscal_year: int, adjusting: bool = False
+    declaration: Declaration, fiscal_year: int, adjusting: bool = False, editing: bool = False
 ) -> dict[str, dict]:
     """Initial values of each step's form, and the extra keyword arguments they take."""
     profile = profile_of(declaration.layout)
     unit = profile.money_unit
     texts = {name: declaration.text(name) for name in profile.narratives}
+    particulars = particulars_initial(declaration.department, declaration, editing=editing)
     if declaration.kind == Kind.PROJECT:
         basic = {
             "project": declaration.project_id,
@@ -76,7 +99,7 @@ def step_initials(
             ]
             or None,
         },
-        "narratives": {"initial": texts},
+        "narratives": {"initial": {**particulars, **texts}},
         "targets": {
             "initial": texts,
             "initial_tasks": [
@@ -104,7 +127,7 @@ def draft_data(
 ) -> dict:
     """The wizard storage of a draft that starts from ``declaration``."""
     profile = profile_of(declaration.layout)
-    initials = step_initials(declaration, fiscal_year, adjusting)
+    initials = step_initials(declaration, fiscal_year, adjusting, editing)
     step_data = {}
     for step, form_class in steps_for(declaration.kind):
         extra = dict(initials[step])

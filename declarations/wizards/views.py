@@ -6,7 +6,10 @@ What differs from formtools' defaults, and why:
 - a GET never resets a draft, and the last step saves on POST only (formtools saves on a GET
   of its "done" URL);
 - "上一步" and "暂存" keep what was typed on the current page even if it is not valid yet;
-- a failed save keeps the draft and shows why, instead of resetting the wizard.
+- a failed save keeps the draft and shows why, instead of resetting the wizard;
+- a step with plausibility warnings (``StepForm.plausibility``) is accepted once the clerk
+  has confirmed them, and the last step sends the clerk back to a step whose warnings are
+  not confirmed (they may have changed since).
 """
 
 from django.contrib import messages
@@ -31,6 +34,7 @@ from declarations.services import (
     existing_declaration,
     save_declaration,
 )
+from declarations.wizards.prefill import particulars_initial
 from declarations.wizards.preview import preview
 from declarations.wizards.steps import DEPARTMENT_STEPS, PROJECT_STEPS, STEP_TITLES
 from declarations.wizards.storage import DraftStorage
@@ -48,6 +52,11 @@ def remember_saved_draft(request, draft_id: int, declaration_id: int) -> None:
 
 def saved_declaration_of(request, draft_id: int) -> int | None:
     return request.session.get(SAVED_DRAFTS, {}).get(str(draft_id))
+
+
+def needs_fixing(form) -> bool:
+    """Whether a validated step form has errors (not merely unconfirmed warnings)."""
+    return bool(form.errors) or getattr(form, "has_nested_errors", False)
 
 
 class DeclarationWizard(NamedUrlWizardView):
@@ -116,10 +125,16 @@ class DeclarationWizard(NamedUrlWizardView):
     # -- forms ------------------------------------------------------------------------------
 
     @property
+    def basic(self) -> dict | None:
+        """The basic step's cleaned data, or None while it does not hold."""
+        if not hasattr(self, "_basic"):
+            self._basic = self.get_cleaned_data_for_step(self.steps.first)
+        return self._basic
+
+    @property
     def profile(self):
         if not hasattr(self, "_profile"):
-            basic = self.get_cleaned_data_for_step(self.steps.first)
-            self._profile = profile_of(basic["layout"]) if basic else None
+            self._profile = profile_of(self.basic["layout"]) if self.basic else None
         return self._profile
 
     def get_form_kwargs(self, step=None):
@@ -127,13 +142,33 @@ class DeclarationWizard(NamedUrlWizardView):
         kwargs = {
             "department": self.draft.department,
             "kind": self.draft.kind,
-            "profile": self.profile if step != self.steps.first else None,
+            "profile": None,
             "declaration": self.draft.declaration,
             "adjusts": self.draft.adjusts,
         }
+        if step == self.steps.first:
+            return kwargs
+        kwargs.update(
+            profile=self.profile,
+            copied_from=self.draft.copied_from,
+            fiscal_year=(self.basic or {}).get("fiscal_year"),
+        )
         if step == "budget" and self.draft.declaration_id:
             kwargs["budget"] = Budget.objects.filter(declaration=self.draft.declaration).first()
+        if step == "targets":
+            kwargs["budget_amounts"] = self._budget_amounts()
         return kwargs
+
+    def _budget_amounts(self) -> dict:
+        """The amounts of the budget step as stored (yuan), where they hold; for the targets
+        step, which compares the key tasks' funds with them."""
+        data = self.storage.get_step_data("budget")
+        if data is None or self.profile is None:
+            return {}
+        form = self.get_form(step="budget", data=data)
+        if form.errors or form.has_nested_errors:
+            return {}
+        return form.typed_in_yuan()
 
     def get_form_initial(self, step):
         """A new declaration starts from the shared rows: the department's current
@@ -147,11 +182,33 @@ class DeclarationWizard(NamedUrlWizardView):
                 initial.update({n: getattr(department, n) for n in Department.STAFF_FIELDS})
             return initial
         if step in ("narratives", "targets"):
-            basic = self.get_cleaned_data_for_step(self.steps.first) or {}
+            basic = self.basic or {}
+            # For a layout that asks them (Kunming), also when an earlier layout did not.
+            initial = self._particulars_initial()
             project = basic.get("project")
             if project is not None:
-                return {name: getattr(project, name) for name in Project.NARRATIVE_FIELDS}
+                initial.update({name: getattr(project, name) for name in Project.NARRATIVE_FIELDS})
+            return initial
         return {}
+
+    def _particulars_initial(self) -> dict:
+        draft = self.draft
+        source = draft.declaration or draft.copied_from or draft.adjusts
+        return particulars_initial(
+            draft.department, source, editing=draft.declaration_id is not None
+        )
+
+    def _kept_particulars(self, asked) -> dict:
+        """The particulars an edited project declaration keeps from the layout it was saved
+        in when it is saved in one that does not ask them (Kunming → Chongqing): the clerk
+        typed them for this declaration, and the save would otherwise replace them with
+        the department's (see ``services.save_declaration``); asked again, they are
+        pre-filled from here."""
+        own = self.draft.declaration
+        if own is None:
+            return {}
+        typed = profile_of(own.layout).department_fields
+        return {name: getattr(own, name) for name in typed if name not in asked}
 
     def validated_forms(self) -> dict:
         """Every step's form bound to its stored input and validated; only the basic step's
@@ -183,7 +240,14 @@ class DeclarationWizard(NamedUrlWizardView):
         if "plan" in budget.nested:
             data.spending_plan = budget.nested["plan"].points
         texts_form = forms.get("narratives") or forms.get("targets")
-        data.texts = {name: texts_form.cleaned_data.get(name, "") for name in texts_form.fields}
+        data.texts = texts_form.texts
+        if self.draft.kind == Kind.PROJECT:
+            # A project table that prints the implementing unit (Kunming) asks for its
+            # particulars: the declaration's own, which a later save does not replace with
+            # the department's as long as the wizard asks them (pre-filled from the
+            # declaration when editing it) or keeps them (``_kept_particulars``).
+            asked = texts_form.particulars
+            data.particulars = {**self._kept_particulars(asked), **asked}
         data.key_tasks = getattr(texts_form, "tasks", [])
         data.indicators = forms["indicators"].rows
         return data
@@ -194,7 +258,12 @@ class DeclarationWizard(NamedUrlWizardView):
         forms = self.validated_forms()
         for step, step_form in forms.items():
             if not step_form.is_valid():
-                messages.error(self.request, f"“{STEP_TITLES[step]}”中有需要修改的内容。")
+                if needs_fixing(step_form):
+                    messages.error(self.request, f"“{STEP_TITLES[step]}”中有需要修改的内容。")
+                else:
+                    messages.warning(
+                        self.request, f"“{STEP_TITLES[step]}”中有标黄的内容尚待核对确认。"
+                    )
                 return self.render_revalidation_failure(step, step_form, **kwargs)
         return self.done(list(forms.values()), form_dict=forms, **kwargs)
 
@@ -251,6 +320,8 @@ class DeclarationWizard(NamedUrlWizardView):
     # -- page -------------------------------------------------------------------------------
 
     def get_context_data(self, form, **kwargs):
+        if form.is_bound:
+            form.is_valid()  # its errors and warnings, for the page
         context = super().get_context_data(form=form, **kwargs)
         steps = list(self.get_form_list())
         context.update(
@@ -287,13 +358,16 @@ class DeclarationWizard(NamedUrlWizardView):
             }
         if self.steps.current == self.steps.last:
             forms = self.validated_forms()
-            invalid = [
+            earlier = {s: f for s, f in forms.items() if s != self.steps.last}
+            invalid = [STEP_TITLES[s] for s, f in earlier.items() if needs_fixing(f)]
+            unconfirmed = [
                 STEP_TITLES[s]
-                for s, f in forms.items()
-                if not f.is_valid() and s != self.steps.last
+                for s, f in earlier.items()
+                if not needs_fixing(f) and not f.is_valid()
             ]
             context["invalid_steps"] = invalid
-            if not invalid:
+            context["unconfirmed_steps"] = unconfirmed
+            if not invalid and not unconfirmed:
                 context["preview"] = preview(
                     self.collect(forms),
                     department=self.draft.department,

@@ -1,6 +1,7 @@
 /* The declaration wizard in the browser: formset rows added, removed and reordered without a
    reload; dependent level-1/level-2 selects; fields that adapt to 定量/定性; a running weight
-   total; and the indicator library offered while a level-3 name is typed. The server checks
+   total; the indicator library offered while a level-3 name is typed; and a server message
+   taken away once its field is changed. The server checks
    everything again; this only saves the clerk a round trip. A value is checked with the
    grammar the server hands over ("value-grammar"), so both accept exactly the same values. */
 (function () {
@@ -130,7 +131,7 @@
       if (qualitative) input.value = "";
     });
     if (value) {
-      value.placeholder = qualitative ? "文字目标，如：及时、有效提升（建议写明程度）" : "数字，如 45";
+      value.placeholder = qualitative ? "文字目标，如：及时、有效提升（建议写明程度）" : "数字，如 45 或 ≥45场次";
       value.inputMode = qualitative ? "text" : "decimal";
     }
     checkValue(row, changed);
@@ -272,5 +273,22 @@
     });
   }
 
+  // A message the server put at a field is out of date once the clerk changes that field:
+  // its red outline and message go, so that what is still shown is still true. (An
+  // indicator's value is checked again as it is typed, by checkValue.)
+  function clearWhenEdited(event) {
+    const input = event.target;
+    if (!input.classList || !input.classList.contains("is-invalid")) return;
+    if (input.closest("[data-indicator]") && input.matches('[name$="-value"]')) return;
+    input.classList.remove("is-invalid");
+    input.removeAttribute("aria-invalid");
+    input.parentElement.querySelectorAll(".invalid-feedback").forEach((message) => message.remove());
+  }
+
+  const wizardForm = document.getElementById("wizard-form");
+  if (wizardForm) {
+    wizardForm.addEventListener("input", clearWhenEdited);
+    wizardForm.addEventListener("change", clearWhenEdited);
+  }
   document.querySelectorAll("[data-formset]").forEach(initFormset);
 })();

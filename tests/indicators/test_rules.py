@@ -25,7 +25,8 @@ def test_cost_indicator_that_disagrees_with_the_budget():
     hebei = sample("004-2")
     assert not [w for w in warnings_for(hebei) if "成本指标" in w]  # 3.75 万元 = 37500 元
     hebei.indicators.filter(name="项目总成本").update(target_value=Decimal("3.5"))
-    assert "成本指标“项目总成本”为 3.5万元，与预算总额 37500.00 元 不符。" in warnings_for(hebei)
+    # Named as the Hebei table names its total.
+    assert "成本指标“项目总成本”为 3.5万元，与预算数 37500.00 元 不符。" in warnings_for(hebei)
 
 
 def test_vague_targets_and_missing_kinds_are_warned():
@@ -57,3 +58,25 @@ def test_checklist_on_the_review_page(client):
     page = client.get(reverse("declaration_review", args=[declaration.pk])).content.decode()
     assert 'data-check="fail"' in page and "缺少满意度指标。" in page
     assert "完整性" in page and "可行性" in page
+
+
+def test_a_cost_indicator_of_a_table_without_a_total_names_the_parts():
+    guangzhou = sample("001-1")
+    indicator = guangzhou.indicators.exclude(name="").first()
+    indicator.name, indicator.unit, indicator.operator = "部门整体支出成本", "万元", "="
+    indicator.kind, indicator.target_value, indicator.target_text = "quantitative", 500, ""
+    indicator.save()
+    # Guangzhou prints no 预算总额: 238.97 + 329.00 = 567.97 万元 is named as what it is.
+    assert (
+        "成本指标“部门整体支出成本”为 500万元，与基本支出、项目支出之和 567.97 万元 不符。"
+        in warnings_for(guangzhou)
+    )
+
+
+def test_the_checklist_names_budget_amounts_as_the_table_does():
+    chongqing = sample("000-1")  # 31 万元, all 区级支出
+    chongqing.budget.transfers_down = Decimal(10000)
+    chongqing.budget.save()
+    content = next(c for c in checklist(chongqing) if c.label.startswith("表样要求的内容已填写"))
+    assert content.details == ("区级支出、补助街镇之和为 32.00 万元，与预算 31.00 万元 不一致。",)
+    assert errors_for(chongqing) == list(content.details)

@@ -1,9 +1,14 @@
-"""What every step form shares: the keyword arguments, Bootstrap classes, messages."""
+"""What every step form shares: the keyword arguments, Bootstrap classes, messages, fields
+marked where a message concerns them, and plausibility warnings the clerk confirms."""
+
+import hashlib
 
 from django import forms
+from django.forms.boundfield import BoundField
 
 from declarations.domain.limits import LONG_TEXT
 from declarations.domain.profiles import LayoutProfile, layouts_for
+from declarations.domain.rules import Finding
 from declarations.forms import style_fields
 from declarations.models import Declaration, Department
 from declarations.services import adjustment_number, existing_declaration
@@ -18,7 +23,68 @@ TEXTAREA = forms.Textarea(attrs={"rows": 4})
 SMALL_TEXTAREA = forms.Textarea(attrs={"rows": 2})
 
 
-class StyledForm(forms.Form):
+class MarkedField(BoundField):
+    """A field as the wizard shows it: outlined red (``is-invalid``) where it has an error or
+    where a message shown at another field concerns it too (``form.flagged``: the parts of
+    a sum that disagrees), outlined amber where a plausibility warning concerns it
+    (``form.warned``), whichever way it is rendered (crispy or ``field_group``)."""
+
+    def build_widget_attrs(self, attrs, widget=None):
+        attrs = super().build_widget_attrs(attrs, widget)
+        widget = widget or self.field.widget
+        if widget.is_hidden:
+            return attrs
+        marks = []
+        if self.errors or self.name in self.form.flagged:
+            marks.append("is-invalid")
+            attrs["aria-invalid"] = "true"
+        elif self.name in self.form.warned:
+            marks += ["border-warning", "is-warned"]
+        if marks:
+            classes = (attrs.get("class") or widget.attrs.get("class") or "").split()
+            attrs["class"] = " ".join(dict.fromkeys([*classes, *marks]))
+        return attrs
+
+    @property
+    def warnings(self) -> list[str]:
+        """The plausibility warnings shown at this field."""
+        return self.form.field_warnings.get(self.name, [])
+
+
+class MarkedForm(forms.Form):
+    """A form whose fields are marked by ``MarkedField``."""
+
+    bound_field_class = MarkedField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._unmark()
+
+    def _unmark(self) -> None:
+        self.flagged: set[str] = set()
+        self.warned: set[str] = set()
+        self.field_warnings: dict[str, list[str]] = {}
+
+    def full_clean(self):
+        self._unmark()  # a form cleaned again is marked again, not twice
+        super().full_clean()
+
+    def add_finding(self, finding: Finding) -> None:
+        """A rule's finding as an error at its field (the form's own where it has none),
+        with the other fields it concerns marked red."""
+        field = finding.field if finding.field in self.fields else None
+        self.add_error(field, finding.message)
+        self.flagged.update(name for name in finding.related if name in self.fields)
+
+    def add_warning(self, finding: Finding) -> None:
+        """A plausibility warning shown at its field, the others it concerns marked amber."""
+        shown = self.field_warnings.setdefault(finding.field, [])
+        if finding.message not in shown:
+            shown.append(finding.message)
+        self.warned.update(name for name in (finding.field, *finding.related) if name)
+
+
+class StyledForm(MarkedForm):
     """A form whose fields carry Bootstrap classes, including formset rows and empty forms."""
 
     def __init__(self, *args, **kwargs):
@@ -26,8 +92,29 @@ class StyledForm(forms.Form):
         style_fields(self)
 
 
-class StepForm(forms.Form):
-    """Common keyword arguments of the step forms."""
+# The name under which a step's confirmation of its warnings is posted.
+CONFIRM = "confirm_warnings"
+
+
+def confirmation_token(warnings: list[Finding]) -> str:
+    """What the confirm box posts: a digest of the warnings it confirms, so that a
+    confirmation holds for those warnings only; input that warns of something else (a
+    changed amount, another old year) needs confirming again."""
+    text = "\n".join(f"{w.field}:{w.message}" for w in warnings)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+class StepForm(MarkedForm):
+    """Common keyword arguments of the step forms, and plausibility warnings.
+
+    A step whose input is allowed but looks like a slip (``plausibility``: an amount typed in
+    元 in a 万元 table, an old year left in a copied text) shows each warning at its field
+    and a box “我已核对，确认无误”. Until the box is ticked for these very warnings the step
+    is not accepted (``is_valid`` is false, ``unconfirmed`` true) though it has no error;
+    the wizard keeps the input either way.
+
+    ``copied_from``: the declaration a copy started from; ``fiscal_year``: the year being
+    declared (of the basic step), for the warning about an old year."""
 
     def __init__(
         self,
@@ -37,6 +124,8 @@ class StepForm(forms.Form):
         profile: LayoutProfile | None,
         declaration: Declaration | None = None,
         adjusts: Declaration | None = None,
+        copied_from: Declaration | None = None,
+        fiscal_year: int | None = None,
         **kwargs,
     ):
         self.adjusts = adjusts
@@ -44,8 +133,47 @@ class StepForm(forms.Form):
         self.kind = kind
         self.profile = profile
         self.declaration = declaration
+        self.copied_from = copied_from
+        self.fiscal_year = fiscal_year
+        self.warnings: list[Finding] = []
         super().__init__(*args, **kwargs)
         self.style_fields()
+
+    # -- plausibility warnings ----------------------------------------------------------------
+
+    def plausibility(self) -> list[Finding]:
+        """The warnings of this step's input (after ``clean``; a step with none returns [])."""
+        return []
+
+    def full_clean(self):
+        super().full_clean()
+        if not self.is_bound:
+            return
+        self.warnings = self.plausibility()
+        for warning in self.warnings:
+            if warning.field in self.fields:
+                self.add_warning(warning)
+
+    @property
+    def confirm_name(self) -> str:
+        return self.add_prefix(CONFIRM)
+
+    @property
+    def confirm_token(self) -> str:
+        return confirmation_token(self.warnings)
+
+    @property
+    def confirmed(self) -> bool:
+        return bool(self.warnings) and self.data.get(self.confirm_name) == self.confirm_token
+
+    @property
+    def unconfirmed(self) -> bool:
+        """Warnings the clerk has not confirmed (read after validation)."""
+        return bool(self.warnings) and not self.confirmed
+
+    def is_valid(self) -> bool:
+        valid = super().is_valid()
+        return valid and not self.unconfirmed
 
     def style_fields(self):
         """Bootstrap classes for every field, including those a subclass adds later."""

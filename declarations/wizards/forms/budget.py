@@ -6,7 +6,8 @@ from django import forms
 
 from declarations.domain.budget import total_from_parts
 from declarations.domain.money import MoneyUnit, format_amount, from_unit
-from declarations.domain.rules import budget_findings
+from declarations.domain.plausibility import amount_findings
+from declarations.domain.rules import Finding, budget_findings, contradicted_amounts
 from declarations.models import Budget
 from declarations.models.budgets import validate_spending_plan
 from declarations.wizards.composite import CompositeForm
@@ -100,7 +101,9 @@ class BudgetForm(CompositeForm, StepForm):
                 initial=initial_plan or [{"month": m} for m in (3, 6, 10, 12)],
             )
 
-    def amounts_in_yuan(self) -> dict[str, Decimal | None]:
+    def typed_in_yuan(self) -> dict[str, Decimal | None]:
+        """The amounts of the form, in yuan, with the total of a table that prints none
+        (the sum of its parts)."""
         unit = self.profile.money_unit
         amounts = {}
         for name in self.profile.budget_fields:
@@ -110,17 +113,37 @@ class BudgetForm(CompositeForm, StepForm):
             amounts["total"] = total_from_parts(amounts)
         return amounts
 
+    def amounts_in_yuan(self) -> dict[str, Decimal | None]:
+        """What saving writes: the typed amounts, and ``None`` for those kept from another
+        layout that no longer add up with them (see ``rules.contradicted_amounts``)."""
+        amounts = self.typed_in_yuan()
+        if self.existing is not None:
+            for name in contradicted_amounts(self.existing.amounts(), amounts):
+                amounts[name] = None
+        return amounts
+
+    def show(self, amount: Decimal) -> str:
+        unit = self.profile.money_unit
+        return f"{format_amount(amount, unit)} {MoneyUnit(unit).label}"
+
     def clean(self):
         data = super().clean()
+        # Every amount that is a number, before a rule's error takes it out of cleaned_data:
+        # the plausibility warnings read them all.
+        unit = self.profile.money_unit
+        self.parsed = {
+            name: from_unit(data[name], unit)
+            for name in self.profile.budget_fields
+            if data.get(name) is not None
+        }
         if self.errors:
             return data
-        amounts = self.existing.amounts() if self.existing is not None else {}
-        amounts.update(self.amounts_in_yuan())
-        unit = self.profile.money_unit
-
-        def show(amount: Decimal) -> str:
-            return f"{format_amount(amount, unit)} {MoneyUnit(unit).label}"
-
-        for finding in budget_findings(amounts, show, self.profile.budget_labels):
-            self.add_error(finding.field if finding.field in self.fields else None, finding.message)
+        # Only the amounts of this form: each message names what the clerk sees here.
+        for finding in budget_findings(self.typed_in_yuan(), self.show, self.profile):
+            self.add_finding(finding)
         return data
+
+    def plausibility(self) -> list[Finding]:
+        """Amounts that look typed in 元 in a 万元 table (of those that are numbers)."""
+        parsed = getattr(self, "parsed", {})
+        return amount_findings(parsed, self.profile.money_unit, self.profile.budget_labels)

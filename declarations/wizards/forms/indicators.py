@@ -7,15 +7,36 @@ from declarations.domain.limits import ROW_TEXT
 from declarations.domain.profiles import LayoutProfile
 from declarations.domain.rules import (
     UNCLASSIFIED,
+    Finding,
     level_findings,
     messages,
     value_findings,
+    weight_explanation,
     weight_findings,
 )
 from declarations.domain.values import parse_value
 from declarations.wizards.composite import CompositeForm
 from declarations.wizards.forms.base import SMALL_TEXTAREA, StepForm, StyledForm
+from declarations.wizards.forms.texts import old_year_warnings
 from indicators.models import IndicatorCategory, IndicatorKind, Operator
+
+# Values of quantitative indicators as the help text shows them: each is read by the value
+# grammar (``domain.values.parse_value``) as operator, number and unit.
+VALUE_EXAMPLES = ("≥45场次", "100%", "≤10万元", ">=2 届")
+# Where a clerk hesitates: what to put in 指标属性, 指标性质 and 指标值. Shown once above the
+# rows (and as each input's tooltip), each row's input described by it.
+HELP = {
+    "kind": "定量：目标是一个可计数的数，如场次、人次、比例；"
+    "定性：目标无法用数字衡量，写一段文字，如“及时”“有效提升”。",
+    "operator": "实际完成怎样算达到目标：≥ 不少于（场次、满意度等越多越好）；"
+    "≤ 不超过（成本、用时等越少越好）；= 恰好等于；> 多于；< 少于。定性指标不填。",
+    "value": "定量指标填一个数，可连同指标性质和单位写在一起，如"
+    + "、".join(f"“{example}”" for example in VALUE_EXAMPLES)
+    + "，系统会拆为指标性质、数值和单位；数字用阿拉伯数字（可带小数），"
+    "不能写汉字数字，单位最多 10 个字。定性指标填文字目标，建议写明程度或基准。",
+}
+# The indicator fields whose texts a copied declaration may still date with the old year.
+TEXT_FIELDS = ("name", "value", "period_value", "description", "basis", "scoring_rule")
 
 
 class CategoryField(forms.TypedChoiceField):
@@ -54,12 +75,20 @@ class IndicatorForm(StyledForm):
     level2 = CategoryField(level=2, label="二级指标")
     name = forms.CharField(label="三级指标", max_length=300, required=False)
     kind = forms.ChoiceField(
-        label="指标属性", choices=IndicatorKind.choices, initial=IndicatorKind.QUANTITATIVE
+        label="指标属性",
+        choices=IndicatorKind.choices,
+        initial=IndicatorKind.QUANTITATIVE,
+        help_text=HELP["kind"],
     )
     operator = forms.ChoiceField(
-        label="运算符", choices=[("", "—"), *Operator.choices], required=False
+        label="指标性质",
+        choices=[("", "—"), *Operator.choices],
+        required=False,
+        help_text=HELP["operator"],
     )
-    value = forms.CharField(label="指标值", max_length=ROW_TEXT, required=False)
+    value = forms.CharField(
+        label="指标值", max_length=ROW_TEXT, required=False, help_text=HELP["value"]
+    )
     unit = forms.CharField(label="计量单位", max_length=20, required=False)
     weight = forms.DecimalField(
         label="权重",
@@ -95,6 +124,11 @@ class IndicatorForm(StyledForm):
         self.fields["level2"].use(categories)
         self.fields["level1"].error_messages["invalid_choice"] = "未知的一级指标。"
         self.fields["level2"].error_messages["invalid_choice"] = "未知的二级指标。"
+        for name in HELP:
+            # Described by the help shown once above the rows, not repeated in each row.
+            self.fields[name].widget.attrs.update(
+                {"title": HELP[name], "aria-describedby": f"indicator-help-{name}"}
+            )
 
     def clean(self):
         data = super().clean()
@@ -122,7 +156,7 @@ class IndicatorForm(StyledForm):
             target, target_text, period_number, period_text = None, raw, None, period
             data["target_text"], data["period_text"] = raw, period
             if data.get("operator"):
-                self.add_error("operator", "定性指标不设运算符。")
+                self.add_error("operator", "定性指标不填指标性质（≥、≤ 等）。")
         data["target_value"], data["period_number"] = target, period_number
         self._add_findings(value_findings(kind, target, target_text, field="value"))
         self._add_findings(
@@ -137,7 +171,7 @@ class IndicatorForm(StyledForm):
         )
         if parsed is not None and parsed.is_numeric:
             if parsed.operator and data.get("operator") and parsed.operator != data["operator"]:
-                self.add_error("operator", "运算符与指标值中的符号不一致。")
+                self.add_error("operator", "指标性质与指标值中的符号不一致。")
             if parsed.unit and data.get("unit") and parsed.unit != data["unit"]:
                 self.add_error("unit", "计量单位与指标值中的单位不一致。")
             data["operator"] = data.get("operator") or parsed.operator
@@ -164,20 +198,31 @@ class BaseIndicatorFormSet(forms.BaseFormSet):
 
     def clean(self):
         # A missing or forged management form is already a non-form error: no rows to read.
-        if any(self.errors) or self.non_form_errors():
+        if self.non_form_errors():
             return
-        rows = [
+        kept = [
+            form
+            for form in self.forms
+            if not self._should_delete_form(form)
+            and not (form.empty_permitted and not form.has_changed())
+        ]
+        if not kept:
+            raise ValidationError("请至少填写一项绩效指标。")
+        # The weight total is checked while rows have other mistakes (a clerk fixing a name
+        # learns at once that the weights are off too); only a weight that is not a number
+        # leaves the total unknown, and says so at its own field.
+        if self.profile is not None and not any(form.has_error("weight") for form in kept):
+            weights = [form.cleaned_data.get("weight") for form in kept]
+            findings = weight_findings(weights, self.profile)
+            if findings:
+                raise ValidationError(messages(findings))
+        if any(self.errors):
+            return
+        self.rows = [
             f.cleaned_data
             for f in self.ordered_forms
             if f.cleaned_data and not f.cleaned_data.get("DELETE")
         ]
-        if not rows:
-            raise ValidationError("请至少填写一项绩效指标。")
-        if self.profile is not None:
-            findings = weight_findings([row.get("weight") for row in rows], self.profile)
-            if findings:
-                raise ValidationError(messages(findings))
-        self.rows = rows
 
 
 # A declaration of up to 200 indicators can be saved; more are refused with a message before
@@ -200,6 +245,36 @@ class IndicatorsForm(CompositeForm, StepForm):
         initial_rows = kwargs.pop("initial_rows", None)
         super().__init__(*args, **kwargs)
         self.nest("rows", IndicatorFormSet, initial=initial_rows or [{}], profile=self.profile)
+
+    @property
+    def help(self) -> list[tuple[str, str, str]]:
+        """What the step explains once above the rows: (field, label, help)."""
+        fields = IndicatorForm.base_fields
+        return [(name, fields[name].label, text) for name, text in HELP.items()]
+
+    @property
+    def weight_explanation(self) -> str:
+        return weight_explanation(self.profile) if self.profile else ""
+
+    def plausibility(self) -> list[Finding]:
+        """In a copied declaration, indicator texts that still name the old year."""
+        found = []
+        formset = self.nested["rows"]
+        formset.is_valid()
+        labels = {name: field.label for name, field in IndicatorForm.base_fields.items()}
+        rows = [
+            form
+            for form in self.rows_in_order("rows")
+            if getattr(form, "cleaned_data", None) and not form.cleaned_data.get("DELETE")
+        ]
+        for number, row in enumerate(rows, start=1):
+            row_found = old_year_warnings(
+                self, row, TEXT_FIELDS, lambda name, n=number: f"第 {n} 项指标的{labels[name]}"
+            )
+            for finding in row_found:
+                row.add_warning(finding)
+            found += row_found
+        return found
 
     @property
     def rows(self) -> list[dict]:

@@ -47,6 +47,10 @@ class Wizard:
     def url(self, step: str) -> str:
         return reverse("wizard_step", kwargs={"draft_id": self.draft.pk, "step": step})
 
+    def confirm(self, step: str, data: dict, response):
+        """Post ``data`` again with the warnings of ``response`` confirmed."""
+        return self.post(step, {**data, **confirmation(response)})
+
     def post(self, step: str, data: dict, **extra):
         payload = {f"draft_{self.draft.pk}-current_step": step}
         if step == "budget" and "budget-plan-TOTAL_FORMS" not in data:
@@ -58,6 +62,23 @@ class Wizard:
 
     def get(self, step: str):
         return self.client.get(self.url(step))
+
+
+def warnings(response) -> list[str]:
+    """The plausibility warnings a step shows at its fields (标黄), in page order."""
+    page = response.content.decode()
+    return [w.strip() for w in re.findall(r"data-warning>⚠ ([^<]+)<", page)]
+
+
+def confirmation(response) -> dict[str, str]:
+    """What ticking “我已核对，确认无误” posts on the page of ``response`` (empty: no box)."""
+    page = response.content.decode()
+    box = re.search(
+        r'<input class="form-check-input" type="checkbox" id="[^"]*" '
+        r'name="([^"]+)" value="([^"]+)"',
+        page,
+    )
+    return {box.group(1): box.group(2)} if box else {}
 
 
 def errors(response) -> list[str]:

@@ -125,7 +125,7 @@ def test_narrative_step_requires_the_layouts_texts(wizard):
             {"indicators-rows-1-value": "显著提升"},
             "定量指标的指标值必须是数字，“显著提升”不是数字；文字目标请将指标属性改为定性。",
         ),
-        ({"indicators-rows-2-operator": "≥"}, "定性指标不设运算符。"),
+        ({"indicators-rows-2-operator": "≥"}, "定性指标不填指标性质（≥、≤ 等）。"),
         ({"indicators-rows-1-name": ""}, "请填写指标名称。"),
         (
             {
@@ -323,7 +323,10 @@ def test_budget_total_of_guangzhou_is_the_sum_of_its_parts(client):
             "fiscal_appropriation": "500",
         },
     )
-    assert "财政拨款为 500.00 万元，与预算总额 567.97 万元 不一致。" in errors(response)
+    # Guangzhou prints no total: the message names the parts the clerk typed, not a 预算总额.
+    assert "财政拨款为 500.00 万元，与基本支出、项目支出之和 567.97 万元 不一致。" in errors(
+        response
+    )
 
 
 def test_reviewers_cannot_start_a_wizard(client):
