@@ -17,3 +17,18 @@ SECURE_SSL_REDIRECT = False
 SECURE_HSTS_SECONDS = 0
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A test database in a file, not Django's shared-cache in-memory one: there, two threads of
+    # the live server (a double-click, a page and its fetch) that meet fail at once with
+    # "database table is locked" -- shared-cache locks ignore the busy timeout a server has.
+    # WAL lets a reader go on while a writer writes, as on a server; nothing needs to survive
+    # a crash, so nothing is synced.
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.environ.get(
+            "KEXIE_TEST_SQLITE", f"/tmp/kexie-perf-test-{os.getpid()}.sqlite3"
+        )
+    }
+    DATABASES["default"]["OPTIONS"]["init_command"] = (  # noqa: F405
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF;"
+    )
