@@ -1,6 +1,8 @@
 """Forms of the declarations app that are not part of a wizard."""
 
 from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q
 
 from declarations.domain.choices import Kind, Status
@@ -32,6 +34,23 @@ class ModelChoicesField(forms.ModelMultipleChoiceField):
                     params={"pk": key},
                 )
         return super()._check_values(value)
+
+
+def attach_refusal(form: forms.Form, exc: ValidationError) -> None:
+    """Put a service's refusal at the form's fields it names (the rest above the form)."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def errors_as_messages(request, form: forms.Form) -> None:
+    """A form's errors as messages of the next page, each with its field's label."""
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        for error in errors:
+            messages.error(request, f"{label}：{error}" if label else error)
 
 
 def style_fields(form: forms.Form, small: bool = False) -> None:

@@ -16,11 +16,10 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
@@ -52,7 +51,12 @@ from declarations.exports.performance_templates import (
     template_filename,
 )
 from declarations.exports.service import FORMATS, ExportFile, write_files_zip
-from declarations.forms import ModelChoicesField, style_fields
+from declarations.forms import (
+    ModelChoicesField,
+    attach_refusal,
+    errors_as_messages,
+    style_fields,
+)
 from declarations.models import Department, MonitoringReport, MonitoringRound, SelfEvaluation
 from declarations.performance_forms import EvaluationForm, MonitoringForm, money_unit_of
 from declarations.roles import (
@@ -70,7 +74,7 @@ from declarations.scorecards import (
     monitoring_card,
     monitoring_problems,
 )
-from declarations.views import export_unavailable
+from declarations.views import export_unavailable, file_response
 from declarations.workflow import may, perform
 
 
@@ -125,14 +129,6 @@ def _form(kind: ReportKind, subject, data=None):
     return EvaluationForm(data, subject=subject, entries=entries, points_editable=editable)
 
 
-def _attach(form: forms.Form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 def _save(kind: ReportKind, subject, form, user):
     return _save_values(kind, subject, user, form.values(), form.entry_values())
 
@@ -162,7 +158,7 @@ def report_page(request, kind: str, pk: int):
                 if action == "submit":
                     # The draft is saved; what stops the submission is listed above the form.
                     messages.success(request, "草稿已保存。")
-                _attach(form, exc)
+                attach_refusal(form, exc)
             else:
                 messages.success(request, "已提交审核。" if action == "submit" else "草稿已保存。")
                 return redirect("report_page", kind=kind.key, pk=pk)
@@ -235,7 +231,7 @@ def report_export(request, kind: str, pk: int, fmt: str):
         file = export_report(subject, fmt)
     except PdfUnavailable as exc:
         return export_unavailable(request, exc, reverse("report_page", args=[kind.key, pk]))
-    return _file_response(file.data, file.content_type, file.filename)
+    return file_response(file.data, file.content_type, file.filename)
 
 
 @login_required
@@ -244,7 +240,7 @@ def report_template(request, kind: str, pk: int):
     kind = _kind(kind)
     subject = _report(request, kind, pk)
     write = monitoring_template if kind.model is MonitoringReport else evaluation_template
-    return _file_response(write(subject), XLSX, template_filename(subject))
+    return file_response(write(subject), XLSX, template_filename(subject))
 
 
 class UploadForm(forms.Form):
@@ -287,12 +283,6 @@ def report_upload(request, kind: str, pk: int):
     else:
         messages.success(request, "已从 Excel 导入并保存为草稿，请核对后提交审核。")
     return back
-
-
-def _file_response(data: bytes, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    return response
 
 
 class MoveForm(forms.Form):
@@ -513,11 +503,7 @@ def open_round(request):
             messages.success(request, f"已发起{round_}，共 {round_.reports.count()} 份报告。")
             return redirect("round_overview", pk=round_.pk)
     else:
-        for name, errors in form.errors.items():
-            for error in errors:
-                messages.error(
-                    request, f"{form.fields[name].label}：{error}" if name in form.fields else error
-                )
+        errors_as_messages(request, form)
     return redirect("performance_index")
 
 
@@ -538,11 +524,7 @@ def start_evaluations(request):
             messages.success(request, f"已为 {year} 年度发起 {len(created)} 份绩效自评。")
             return redirect(f"{reverse('evaluation_overview')}?year={year}")
     else:
-        for name, errors in form.errors.items():
-            for error in errors:
-                messages.error(
-                    request, f"{form.fields[name].label}：{error}" if name in form.fields else error
-                )
+        errors_as_messages(request, form)
     return redirect("performance_index")
 
 
@@ -550,12 +532,6 @@ def start_evaluations(request):
 
 LIGHT_ORDER = {"red": 0, "yellow": 1, "blue": 2, "green": 3, "": 4}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _xlsx_response(data: bytes, stem: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = content_disposition_header(True, safe_filename(stem, "xlsx"))
-    return response
 
 
 DOWNLOADS = [
@@ -650,7 +626,11 @@ def round_overview(request, pk: int):
             "红/黄/蓝/绿",
             "说明",
         ]
-        return _xlsx_response(overview_sheet(str(round_), headers, rows), f"{round_}_总览")
+        return file_response(
+            overview_sheet(str(round_), headers, rows),
+            XLSX,
+            safe_filename(f"{round_}_总览", "xlsx"),
+        )
     return render(
         request,
         "declarations/performance/round.html",
@@ -700,7 +680,9 @@ def evaluation_overview(request):
         ]
         headers = ["单位", "申报内容", "状态", "执行率得分", "总分", "等级"]
         title = f"{year}年度绩效自评总览"
-        return _xlsx_response(overview_sheet(title, headers, rows), title)
+        return file_response(
+            overview_sheet(title, headers, rows), XLSX, safe_filename(title, "xlsx")
+        )
     return render(
         request,
         "declarations/performance/evaluations.html",

@@ -17,7 +17,7 @@ from declarations.domain.choices import Status
 from declarations.exports.html import render_html
 from declarations.exports.layouts import build_grid
 from declarations.exports.service import FORMATS
-from declarations.forms import QueueFilterForm
+from declarations.forms import QueueFilterForm, attach_refusal, errors_as_messages
 from declarations.models import Department, Grade, ReviewComment
 from declarations.models.reviews import COMMENT_MAX_LENGTH
 from declarations.roles import (
@@ -36,15 +36,6 @@ def _report(request, exc: ValidationError):
         messages.error(request, message)
 
 
-def _attach(form: forms.Form, exc: ValidationError) -> None:
-    """Put a refusal at the form's fields it names (the rest above the form)."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 def _comment_field(label: str, what: str = "意见", **kwargs) -> forms.CharField:
     return forms.CharField(
         label=label,
@@ -53,13 +44,6 @@ def _comment_field(label: str, what: str = "意见", **kwargs) -> forms.CharFiel
         error_messages={"max_length": f"{what}不能超过 {COMMENT_MAX_LENGTH} 字。"},
         **kwargs,
     )
-
-
-def _report_form(request, form: forms.Form):
-    for name, errors in form.errors.items():
-        label = form.fields[name].label if name in form.fields else ""
-        for error in errors:
-            messages.error(request, f"{label}：{error}" if label else error)
 
 
 class MoveForm(forms.Form):
@@ -74,7 +58,7 @@ def move(request, pk: int, action: str):
         raise Http404("未知的操作。")
     form = MoveForm(request.POST)
     if not form.is_valid():
-        _report_form(request, form)
+        errors_as_messages(request, form)
         return redirect("declaration_detail", pk=pk)
     try:
         perform(
@@ -150,7 +134,7 @@ def review(request, pk: int):
                         grade=form.cleaned_data["grade"],
                     )
         except ValidationError as exc:
-            _attach(form, exc)
+            attach_refusal(form, exc)
         else:
             if action in ("return", "approve"):
                 messages.success(request, f"已{MOVES[action].label}。")
@@ -196,7 +180,7 @@ def reply(request, comment_pk: int):
     )
     form = ReplyForm(request.POST)
     if not form.is_valid():
-        _report_form(request, form)
+        errors_as_messages(request, form)
         return redirect(f"/declarations/{comment.declaration_id}/#comments")
     try:
         reply_to_comment(comment, by=request.user, text=form.cleaned_data["reply"])

@@ -226,8 +226,13 @@ def declaration_export(request, pk: int, fmt: str):
         file = export_declaration(declaration, fmt, _chosen_layout(request, declaration))
     except PdfUnavailable as exc:
         return export_unavailable(request, exc, reverse("declaration_detail", args=[pk]))
-    response = HttpResponse(file.data, content_type=file.content_type)
-    response["Content-Disposition"] = content_disposition_header(True, file.filename)
+    return file_response(file.data, file.content_type, file.filename)
+
+
+def file_response(data: bytes, content_type: str, filename: str) -> HttpResponse:
+    """A download: the bytes, their type and a file name every browser keeps (Chinese too)."""
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
 
 
