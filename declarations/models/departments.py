@@ -25,7 +25,8 @@ class SupervisingDivision(models.Model):
 class Department(models.Model):
     """A science and technology association that files declarations (部门 / 单位)."""
 
-    # What the department's own staff keep up to date in the department-wide wizard.
+    # The particulars the department-wide wizard asks for. Typed there, they are the
+    # declaration's own copy: the Department row is the administrators' and only pre-fills.
     STAFF_FIELDS = ("head", "phone", "address", "functions")
 
     name = models.CharField("单位名称", max_length=100, unique=True)
