@@ -13,10 +13,23 @@ PORT ?= 8000
 RUN_PACKAGES := libharfbuzz-subset0 fonts-arphic-uming
 TEST_PACKAGES := $(RUN_PACKAGES) chromium
 
-.PHONY: run test setup install system-packages system-packages-test migrate samples lint check clean
+.PHONY: run serve test setup install system-packages system-packages-test migrate samples lint check clean
 
 run: system-packages install migrate samples
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# The production stack on this machine: gunicorn and whitenoise, DEBUG off, on the database
+# of DATABASE_URL (SQLite db.sqlite3 by default). Plain HTTP on 127.0.0.1, so HTTPS-only
+# cookies and the redirect to HTTPS are off here; behind a TLS proxy leave them on (README).
+serve: system-packages install .secret_key
+	SECRET_KEY="$$(cat .secret_key)" $(BIN)/python manage.py migrate --noinput
+	SECRET_KEY="$$(cat .secret_key)" $(BIN)/python manage.py collectstatic --noinput -v 0
+	SECRET_KEY="$$(cat .secret_key)" SECURE_SSL_REDIRECT=0 SECURE_COOKIES=0 \
+	SECURE_HSTS_SECONDS=0 BIND=$(HOST):$(PORT) \
+	$(BIN)/gunicorn -c kexie_perf/gunicorn.conf.py
+
+.secret_key:
+	umask 077 && $(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
 
 test: system-packages-test install check
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -13,6 +13,15 @@ os.environ.setdefault("SECRET_KEY", "kexie-perf-tests-only-" + "k3x1e" * 10)
 
 from kexie_perf.settings import *  # noqa: E402, F403
 
+# Tests serve static files as they are: no `collectstatic` before a test run
+# (tests/test_production_serving.py runs the production storage with gunicorn).
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}  # noqa: F405
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True  # and no complaint that STATIC_ROOT was never collected
+
 SECURE_SSL_REDIRECT = False
 SECURE_HSTS_SECONDS = 0
 SESSION_COOKIE_SECURE = False
@@ -25,9 +34,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # WAL lets a reader go on while a writer writes, as on a server; nothing needs to survive
     # a crash, so nothing is synced.
     DATABASES["default"]["TEST"] = {  # noqa: F405
-        "NAME": os.environ.get(
-            "KEXIE_TEST_SQLITE", f"/tmp/kexie-perf-test-{os.getpid()}.sqlite3"
-        )
+        "NAME": os.environ.get("KEXIE_TEST_SQLITE", f"/tmp/kexie-perf-test-{os.getpid()}.sqlite3")
     }
     DATABASES["default"]["OPTIONS"]["init_command"] = (  # noqa: F405
         "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF;"
