@@ -16,9 +16,9 @@ from kexie_perf.settings import *  # noqa: E402, F403
 # Tests serve static files as they are: no `collectstatic` before a test run
 # (tests/test_production_serving.py runs the production storage with gunicorn).
 STORAGES = {
-    **STORAGES,
+    **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-}  # noqa: F405
+}
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True  # and no complaint that STATIC_ROOT was never collected
 
