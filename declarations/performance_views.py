@@ -32,9 +32,7 @@ from declarations.domain.monitoring import (
     INDICATOR_BANDS,
     Light,
     Signal,
-    budget_signal,
     percent,
-    worst,
 )
 from declarations.domain.workflow import MOVES
 from declarations.exports.filenames import safe_filename, unique_names
@@ -67,8 +65,7 @@ from declarations.roles import (
     monitoring_reports_visible_to,
 )
 from declarations.scorecards import (
-    entry_score,
-    entry_signal,
+    ENTRIES_WITH_INDICATORS,
     evaluation_card,
     evaluation_problems,
     monitoring_card,
@@ -327,32 +324,24 @@ def report_preview(request, kind: str, pk: int):
     form.is_valid()  # what is invalid is left out of the figures and shown at its field
     data = form.cleaned_data
     errors = {name: [str(e) for e in errs] for name, errs in form.errors.items()}
-    rows = {}
     if kind.model is MonitoringReport:
-        months = subject.round.data_month
-        signals = []
         for entry in form.entries:
             prefix = f"i{entry.indicator_id}-"
-            for name in ("actual", "judgement"):
-                if prefix + name in form.fields:
-                    setattr(
-                        entry, name, data.get(prefix + name) or (None if name == "actual" else "")
-                    )
-            signal = entry_signal(entry, months)
-            signals.append(signal)
-            rows[entry.indicator_id] = _signal_json(signal)
+            if prefix + "actual" in form.fields:
+                entry.actual = data.get(prefix + "actual")
+            if prefix + "judgement" in form.fields:
+                entry.judgement = data.get(prefix + "judgement") or ""
         executed = data.get("executed")
-        executed = None if executed is None else performance_amount(executed, subject)
-        budget = budget_signal(subject.budget, executed, months)
+        subject.executed = None if executed is None else performance_amount(executed, subject)
+        card = monitoring_card(subject, form.entries)
         return JsonResponse(
             {
-                "budget": _signal_json(budget),
-                "overall": _signal_json(worst([budget, *signals])),
-                "rows": rows,
+                "budget": _signal_json(card.budget),
+                "overall": _signal_json(card.overall),
+                "rows": {row.entry.indicator_id: _signal_json(row.signal) for row in card.rows},
                 "errors": errors,
             }
         )
-    scores = []
     for entry in form.entries:
         prefix = f"i{entry.indicator_id}-"
         for name in ("points", "actual", "band", "score"):
@@ -363,33 +352,34 @@ def report_preview(request, kind: str, pk: int):
                 )
         if entry.points is None:
             entry.points = Decimal(0)
-        row = entry_score(entry)
-        scores.append(row.score)
-        rows[entry.indicator_id] = {
-            "score": "" if row.score is None else f"{row.score:.2f}",
-            "points": f"{entry.points:.2f}",
-            "problem": row.problem,
-            "flags": row.flags,
-            "lost": row.lost_points,
-        }
-    budget, executed = data.get("budget"), data.get("executed")
-    execution = None
-    if budget is not None and executed is not None:
-        execution = scoring.execution_score(budget, executed)
-    total = None
-    if execution is not None and all(s is not None for s in scores):
-        total = execution + sum(scores, Decimal(0))
+    for name in ("budget", "executed"):
+        value = data.get(name)
+        setattr(subject, name, None if value is None else performance_amount(value, subject))
+    card = evaluation_card(subject, form.entries)
     return JsonResponse(
         {
-            "execution": "" if execution is None else f"{execution:.2f}",
-            "rate": "" if execution is None or not budget else percent(executed / budget),
-            "total": "" if total is None else f"{total:.2f}",
-            "grade": "" if total is None else scoring.Grade(scoring.grade_of(total)).label,
-            "points_total": f"{sum((e.points for e in form.entries), Decimal(0)):.2f}",
-            "rows": rows,
+            "execution": _cents(card.execution_score),
+            "rate": "" if card.execution_rate is None else percent(card.execution_rate),
+            "total": _cents(card.total),
+            "grade": card.grade_label,
+            "points_total": f"{card.points_total:.2f}",
+            "rows": {
+                row.entry.indicator_id: {
+                    "score": _cents(row.score),
+                    "points": f"{row.entry.points:.2f}",
+                    "problem": row.problem,
+                    "flags": row.flags,
+                    "lost": row.lost_points,
+                }
+                for row in card.rows
+            },
             "errors": errors,
         }
     )
+
+
+def _cents(value: Decimal | None) -> str:
+    return "" if value is None else f"{value:.2f}"
 
 
 def performance_amount(value: Decimal, subject) -> Decimal:
@@ -588,7 +578,12 @@ def round_overview(request, pk: int):
     round_ = get_object_or_404(
         MonitoringRound.objects.filter(reports__in=reports).distinct(), pk=pk
     )
-    cards = [monitoring_card(report) for report in reports.select_related("round", "declaration")]
+    cards = [
+        monitoring_card(report)
+        for report in reports.select_related("round", "declaration").prefetch_related(
+            *ENTRIES_WITH_INDICATORS
+        )
+    ]
     light = request.GET.get("light", "")
     if light:
         cards = [c for c in cards if (c.overall.light or "") == light]
@@ -659,7 +654,12 @@ def evaluation_overview(request):
         year = int(request.GET.get("year") or default)
     except ValueError:
         year = default
-    cards = [evaluation_card(e) for e in evaluations.filter(declaration__fiscal_year=year)]
+    cards = [
+        evaluation_card(e)
+        for e in evaluations.filter(declaration__fiscal_year=year).prefetch_related(
+            *ENTRIES_WITH_INDICATORS
+        )
+    ]
     grade = request.GET.get("grade", "")
     if grade:
         cards = [c for c in cards if c.grade == grade]

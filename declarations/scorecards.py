@@ -50,11 +50,24 @@ def entry_signal(entry: MonitoringEntry, months: int) -> Signal:
     return qualitative_signal(entry.judgement)
 
 
-def monitoring_card(report: MonitoringReport) -> MonitoringCard:
+def _entries(subject) -> list:
+    """The report's entries with their indicators: prefetched ones when a list of reports
+    was fetched with them (one query for the list, not one per report)."""
+    if "entries" in getattr(subject, "_prefetched_objects_cache", {}):
+        return list(subject.entries.all())
+    return list(subject.entries.select_related("indicator", "indicator__level1"))
+
+
+ENTRIES_WITH_INDICATORS = ("entries__indicator", "entries__indicator__level1")
+
+
+def monitoring_card(report: MonitoringReport, entries: list | None = None) -> MonitoringCard:
+    """The report's lights; ``entries`` (with unsaved values) instead of the stored ones when
+    a page asks what the typed figures would give."""
     months = report.round.data_month
     rows = [
         MonitoringRow(entry, entry_signal(entry, months))
-        for entry in report.entries.select_related("indicator", "indicator__level1")
+        for entry in (entries if entries is not None else _entries(report))
     ]
     budget = budget_signal(report.budget, report.executed, months)
     rate = (
@@ -148,10 +161,10 @@ def entry_score(entry: EvaluationEntry) -> EvaluationRow:
     return EvaluationRow(entry, None if check else entry.score, check.message)
 
 
-def evaluation_card(evaluation: SelfEvaluation) -> EvaluationCard:
+def evaluation_card(evaluation: SelfEvaluation, entries: list | None = None) -> EvaluationCard:
+    """The scores, total and grade; ``entries`` as for ``monitoring_card``."""
     rows = [
-        entry_score(entry)
-        for entry in evaluation.entries.select_related("indicator", "indicator__level1")
+        entry_score(entry) for entry in (entries if entries is not None else _entries(evaluation))
     ]
     execution = rate = None
     if evaluation.budget is not None and evaluation.executed is not None:
