@@ -57,11 +57,22 @@ def bulk_copies(count: int) -> list[int]:
     """``count`` declarations cloned from the samples, with their budgets and indicators."""
     samples = list(with_export_data(Declaration.objects.exclude(sample_key=None)))
     new_ids = []
+    clones: dict[tuple[int, int], Department] = {}
     for index in range(count):
         source = samples[index % len(samples)]
+        department, project, round_ = source.department, source.project, index // len(samples)
+        if round_:  # one declaration per project (or department) and year: copies of their own
+            key = (department.pk, round_)
+            if key not in clones:
+                clones[key] = Department.objects.create(
+                    name=f"{department.name}（副本{round_}）", short_name=department.short_name
+                )
+            department = clones[key]
+            if project is not None:
+                project = Project.objects.create(department=department, name=project.name)
         copy = Declaration.objects.create(
-            department=source.department,
-            project=source.project,
+            department=department,
+            project=project,
             fiscal_year=3000,
             kind=source.kind,
             layout=source.layout,

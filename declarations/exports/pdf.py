@@ -9,10 +9,12 @@ numbers) use it too.
 
 Rendering is bounded, because WeasyPrint cannot be stopped once it has started:
 
-- it runs in a worker process, which is killed after ``PDF_RENDER_TIMEOUT`` seconds; the
-  workers are kept between renders, so WeasyPrint is imported once per worker, not per file;
+- it runs in a worker process (exports/pdf_worker.py), which is killed after
+  ``PDF_RENDER_TIMEOUT`` seconds; the workers are kept between renders, so WeasyPrint is
+  imported once per worker, not per file;
 - a server process renders at most ``PDF_MAX_CONCURRENT`` PDFs at once; a render waits up to
-  ``PDF_QUEUE_TIMEOUT`` seconds for its turn;
+  ``PDF_QUEUE_TIMEOUT`` seconds for its turn. A process that does nothing but export (the
+  export command) takes more with ``render_workers(n)``, which also starts them all at once;
 - a PDF that does not show every character of every table cell on its pages is refused,
   never served cut.
 
@@ -22,23 +24,22 @@ Each refusal raises a ``PdfUnavailable`` with a message for the user; views answ
 import json
 import logging
 import os
-import re
-import signal
 import subprocess
 import sys
 import threading
-import traceback
-from collections import defaultdict
-from functools import cache
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cache, partial
 from multiprocessing.connection import Connection
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.utils.html import escape
 
+from declarations.exports import pdf_worker
 from declarations.exports.grid import Grid, display_text
 from declarations.exports.html import render_html
+from declarations.exports.pdf_worker import RefusedFetch as RefusedFetch  # check_url's
 
 logger = logging.getLogger(__name__)
 
@@ -75,10 +76,6 @@ def font_family() -> str:
     return settings.PDF_FONT_FAMILY
 
 
-class RefusedFetch(ValueError):
-    """A resource outside the project's static files was asked for and refused."""
-
-
 def static_roots() -> list[Path]:
     roots = [Path(p).resolve() for p in settings.STATICFILES_DIRS]
     if settings.STATIC_ROOT:
@@ -88,25 +85,13 @@ def static_roots() -> list[Path]:
 
 def check_url(url: str) -> Path:
     """Return the static file ``url`` names, or raise RefusedFetch."""
-    parts = urlsplit(url)
-    if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
-        raise RefusedFetch(f"refused to fetch {url!r}: only the project's static files")
-    path = Path(unquote(parts.path)).resolve()
-    if not any(path.is_relative_to(root) for root in static_roots()) or not path.is_file():
-        raise RefusedFetch(f"refused to fetch {url!r}: outside the static files")
-    return path
+    return pdf_worker.check_url(url, static_roots())
 
 
 @cache
 def _fetcher_class():
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
-
-    class StaticOnlyFetcher(URLFetcher):
-        def fetch(self, url, headers=None):
-            path = check_url(url)
-            return URLFetcherResponse(url, body=path.read_bytes())
-
-    return StaticOnlyFetcher
+    """The URL fetcher of a render in this process: what ``check_url`` allows, nothing else."""
+    return partial(pdf_worker.fetcher_type(), lambda url: check_url(url))
 
 
 def page_css(grid: Grid) -> str:
@@ -126,10 +111,13 @@ body {{ margin: 0; }}
 """
 
 
-def html_document(grid: Grid) -> str:
+def html_document(grid: Grid, *, style: bool = True) -> str:
+    """The grid as a whole HTML document; with ``style=False`` without its stylesheet
+    (``page_css``), which a worker then takes already parsed from what it keeps."""
+    head_style = f"<style>{page_css(grid)}</style>" if style else ""
     return (
         '<!DOCTYPE html><html lang="zh-hans"><head><meta charset="utf-8">'
-        f"<title>{escape(grid.title)}</title><style>{page_css(grid)}</style></head>"
+        f"<title>{escape(grid.title)}</title>{head_style}</head>"
         f"<body>{render_html(grid, for_print=True)}</body></html>"
     )
 
@@ -143,103 +131,60 @@ def render_pdf(grid: Grid) -> bytes:
             "请缩短过长的文字或下载 Excel。"
         )
     static_base = static_roots()[0].as_uri() + "/"
-    return _pool().render((html_document(grid), static_base))
+    return _pool().render((html_document(grid, style=False), static_base, page_css(grid)))
+
+
+def _write_pdf(html: str, base_url: str, css: str | None = None) -> tuple[str, object]:
+    """A worker's render, in this process: ``("ok", PDF)`` or ``("cut", what is left out)``."""
+    pdf_worker.import_weasyprint()
+    return pdf_worker.Renderer(_fetcher_class()()).write_pdf(html, base_url, css)
+
+
+@contextmanager
+def render_workers(count: int) -> Iterator[int]:
+    """Within the block this process renders up to ``count`` PDFs at once (never fewer than
+    ``PDF_MAX_CONCURRENT``), and the workers for them are started at once, side by side, so
+    that their start-up overlaps the caller's own work (queries, layouts) instead of waiting
+    for the first renders. For a process that does nothing but export, such as the export
+    command; a web server process keeps ``PDF_MAX_CONCURRENT``. Yields how many PDFs may be
+    rendered at once. On leaving, the workers are stopped."""
+    global _reserved
+    with _pool_lock:
+        before, _reserved = _reserved, max(count, 1)
+    pool = None
+    try:
+        pool = _pool()
+        pool.start(count)
+        yield pool.size
+    finally:
+        with _pool_lock:
+            _reserved = before
+        if pool is not None:
+            pool.close()
+
+
+def render_capacity() -> int:
+    """How many PDFs this process may render at once."""
+    return _pool().size
 
 
 # --- The worker processes -------------------------------------------------------------------
 
-_INVISIBLE = re.compile(r"[\s\u200b\u00ad]")
-
-
-def _visible_length(text: str) -> int:
-    return len(_INVISIBLE.sub("", text))
-
-
-def _text_left_out(document, root) -> str:
-    """What of the cells' text is not on the pages (cut at a page's edge or never laid out),
-    or "" when every character of every cell is printed."""
-    from weasyprint.formatting_structure import boxes
-
-    printed: dict = defaultdict(int)
-    for page in document.pages:
-        stack = [(box, None) for box in page._page_box.children]
-        while stack:
-            box, cell = stack.pop()
-            if isinstance(box, boxes.MarginBox):
-                continue  # the page numbers
-            if isinstance(box, boxes.TableCellBox):
-                cell = box.element
-            if isinstance(box, boxes.TextBox):
-                inside = (
-                    box.width > 0  # Pango gives a text too long for it no width at all
-                    and box.position_x >= -1
-                    and box.position_y >= -1
-                    and box.position_x + box.width <= page.width + 1
-                    and box.position_y + box.height <= page.height + 1
-                )
-                if cell is not None and (inside or not box.text.strip()):
-                    printed[cell] += _visible_length(box.text)
-            elif isinstance(box, boxes.ParentBox):
-                stack.extend((child, cell) for child in box.children)
-    for td in root.iter("td"):
-        wanted = _visible_length("".join(td.itertext()))
-        if printed[td] < wanted:  # header cells repeated on each page print more
-            return f"a cell shows {printed[td]} of its {wanted} characters"
-    return ""
-
-
-def _write_pdf(html: str, base_url: str) -> tuple[str, object]:
-    from weasyprint import HTML
-
-    source = HTML(string=html, base_url=base_url, url_fetcher=_fetcher_class()())
-    document = source.render()
-    left_out = _text_left_out(document, source.etree_element)
-    if left_out:
-        return "cut", left_out
-    return "ok", document.write_pdf()
-
-
-def _serve(job_fd: int, outcome_fd: int, static_dirs: list[str], static_root: str) -> None:
-    """A worker's loop: render each job it is sent and send back the outcome, until the
-    server process closes the pipe (or exits)."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # a Ctrl-C of the dev server is the parent's
-    # The fetcher needs only the static directories; nothing else of the project runs here.
-    settings.configure(STATICFILES_DIRS=static_dirs, STATIC_ROOT=static_root)
-    import weasyprint  # noqa: F401  (loaded before the first job, ~0.3 s)
-
-    jobs = Connection(job_fd, writable=False)
-    outcomes = Connection(outcome_fd, readable=False)
-    while True:
-        try:
-            job = jobs.recv()
-        except (EOFError, OSError):
-            return
-        try:
-            outcome = _write_pdf(*job)
-        except Exception:  # noqa: BLE001 - reported to the server process, which logs it
-            outcome = ("error", traceback.format_exc())
-        outcomes.send(outcome)
-
 
 class _Worker:
-    """A Python process that renders PDFs, started with ``python -c`` rather than by
-    ``multiprocessing``, which would run the server's main script again in it."""
+    """A Python process that renders PDFs (pdf_worker.serve), started with ``python -c``
+    rather than by ``multiprocessing``, which would run the server's main script again in it."""
 
     def __init__(self):
         job_read, job_write = os.pipe()
         outcome_read, outcome_write = os.pipe()
-        arguments = [
-            job_read,
-            outcome_write,
-            [str(path) for path in settings.STATICFILES_DIRS],
-            str(settings.STATIC_ROOT or ""),
-        ]
+        arguments = [job_read, outcome_write, [str(root) for root in static_roots()]]
         self.process = subprocess.Popen(
             [
                 sys.executable,
                 "-c",
-                "import json, sys; from declarations.exports.pdf import _serve; "
-                "_serve(*json.loads(sys.argv[1]))",
+                "import json, sys; from declarations.exports.pdf_worker import serve; "
+                "serve(*json.loads(sys.argv[1]))",
                 json.dumps(arguments),
             ],
             cwd=settings.BASE_DIR,
@@ -278,8 +223,17 @@ class _Pool:
         self.pid = os.getpid()
         self.turns = threading.BoundedSemaphore(size)
         self.idle: list[_Worker] = []
+        self.busy = 0
         self.lock = threading.Lock()
         self.closed = False
+
+    def start(self, count: int) -> None:
+        """Start workers until ``count`` (at most ``size``) are running; they load WeasyPrint
+        side by side while the caller goes on."""
+        with self.lock:
+            missing = min(count, self.size) - len(self.idle) - self.busy
+            if not self.closed:
+                self.idle.extend(_Worker() for _ in range(missing))
 
     def render(self, job) -> bytes:
         if not self.turns.acquire(timeout=settings.PDF_QUEUE_TIMEOUT):
@@ -292,21 +246,26 @@ class _Pool:
     def _render(self, job) -> bytes:
         with self.lock:
             worker = self.idle.pop() if self.idle else None
-        if worker is not None and not worker.is_alive():
-            worker.stop()  # died while idle (killed from outside)
-            worker = None
-        worker = worker or _Worker()
+            self.busy += 1
         try:
-            outcome = worker.render(job, settings.PDF_RENDER_TIMEOUT)
-        except (EOFError, OSError):
-            worker.stop()
-            logger.exception("the PDF worker process died")
-            raise PdfUnavailable() from None
-        if outcome is None:
-            worker.stop()
-            logger.warning("PDF render stopped after %s s", settings.PDF_RENDER_TIMEOUT)
-            raise PdfTimeout()
-        self._give_back(worker)
+            if worker is not None and not worker.is_alive():
+                worker.stop()  # died while idle (killed from outside)
+                worker = None
+            worker = worker or _Worker()
+            try:
+                outcome = worker.render(job, settings.PDF_RENDER_TIMEOUT)
+            except (EOFError, OSError):
+                worker.stop()
+                logger.exception("the PDF worker process died")
+                raise PdfUnavailable() from None
+            if outcome is None:
+                worker.stop()
+                logger.warning("PDF render stopped after %s s", settings.PDF_RENDER_TIMEOUT)
+                raise PdfTimeout()
+            self._give_back(worker)
+        finally:
+            with self.lock:
+                self.busy -= 1
         kind, value = outcome
         if kind == "cut":
             logger.warning("PDF refused: %s", value)
@@ -333,17 +292,21 @@ class _Pool:
 
 _pool_lock = threading.Lock()
 _current_pool: _Pool | None = None
+# PDFs that render_workers() lets this process render at once, beyond PDF_MAX_CONCURRENT.
+_reserved = 0
 
 
 def _pool() -> _Pool:
-    """The process's pool, sized by ``PDF_MAX_CONCURRENT`` (remade when that changes). A
-    process forked from one with a pool starts its own: the workers' pipes are not its own."""
+    """The process's pool, sized by ``PDF_MAX_CONCURRENT`` or ``render_workers`` (remade when
+    that changes). A process forked from one with a pool starts its own: the workers' pipes
+    are not its own."""
     global _current_pool
     with _pool_lock:
+        size = max(settings.PDF_MAX_CONCURRENT, _reserved)
         pool = _current_pool
         if pool is None or pool.pid != os.getpid():
-            _current_pool = _Pool(settings.PDF_MAX_CONCURRENT)
-        elif pool.size != settings.PDF_MAX_CONCURRENT:
+            _current_pool = _Pool(size)
+        elif pool.size != size or pool.closed:
             pool.close()
-            _current_pool = _Pool(settings.PDF_MAX_CONCURRENT)
+            _current_pool = _Pool(size)
         return _current_pool

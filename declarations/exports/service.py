@@ -7,7 +7,9 @@ path its change took (wizard, admin, import).
 
 import hashlib
 import zipfile
-from collections.abc import Iterable
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -18,8 +20,7 @@ from declarations.domain.choices import Layout
 from declarations.exports.filenames import safe_filename, unique_names
 from declarations.exports.grid import Grid
 from declarations.exports.layouts import build_grid
-from declarations.exports.pdf import PdfUnavailable, render_pdf
-from declarations.exports.xlsx import render_xlsx
+from declarations.exports.pdf import PdfUnavailable, render_capacity, render_pdf
 from declarations.models import Declaration
 from indicators.models import PerformanceIndicator
 
@@ -35,6 +36,10 @@ class ExportFormat:
 
     def render(self, grid: Grid) -> bytes:
         if self.extension == "xlsx":
+            # openpyxl is imported when first needed: every process (a command, a worker)
+            # would otherwise pay its ~0.1 s import at start-up.
+            from declarations.exports.xlsx import render_xlsx
+
             return render_xlsx(grid)
         return render_pdf(grid)
 
@@ -110,22 +115,54 @@ def export_filename(declaration: Declaration, fmt: str, layout: str | None = Non
     return safe_filename(stem, FORMATS[fmt].extension)
 
 
-def export_many(declarations: Iterable[Declaration], fmt: str) -> Iterable[ExportFile]:
-    """Export each declaration, with file names made unique across the set. Files are
-    rendered one at a time as they are taken, so a bulk export never holds them all."""
+def export_many(
+    declarations: Iterable[Declaration], fmt: str, *, jobs: int = 1
+) -> Iterator[ExportFile]:
+    """Export each declaration, with file names made unique across the set, and yield the
+    files in the order of ``declarations``, each as soon as it and those before it are ready.
+
+    PDFs are rendered up to ``jobs`` at once, as many as this process may render at once at
+    most (``pdf.render_capacity``, see ``pdf.render_workers``); Excel files one at a time,
+    their work being Python's own. Only a few files are rendered ahead of the one taken, so a
+    bulk export never holds them all. A file that cannot be made stops the export with the
+    reason and the file's name, after the files before it."""
     declarations = list(declarations)
     names = unique_names([export_filename(d, fmt) for d in declarations])
-    for declaration, name in zip(declarations, names, strict=True):
-        try:
-            file = export_declaration(declaration, fmt)
-        except PdfUnavailable as exc:
-            raise type(exc)(f"{name}：{exc.message}") from exc  # say which file it was
-        yield ExportFile(filename=name, content_type=file.content_type, data=file.data)
+    jobs = min(jobs, render_capacity()) if fmt == "pdf" else 1
+    if jobs <= 1 or len(declarations) <= 1:
+        for declaration, name in zip(declarations, names, strict=True):
+            yield _named(name, lambda d=declaration: export_declaration(d, fmt))
+        return
+    # The layouts are built here, in the caller's thread, the only one that may query; the
+    # threads only wait for the worker processes, which do the rendering.
+    executor = ThreadPoolExecutor(jobs, thread_name_prefix="export")
+    try:
+        ahead: deque[tuple[str, Future]] = deque()
+        for declaration, name in zip(declarations, names, strict=True):
+            grid = build_grid(declaration)
+            ahead.append((name, executor.submit(render_cached, grid, fmt, name)))
+            if len(ahead) > 2 * jobs:  # ``jobs`` rendering and as many waiting their turn
+                yield _named(*ahead.popleft())
+        while ahead:
+            yield _named(*ahead.popleft())
+    finally:
+        executor.shutdown(wait=True, cancel_futures=True)
 
 
-def write_zip(declarations: Iterable[Declaration], fmt: str, fileobj) -> int:
-    """Write one file per declaration into a ZIP archive; return how many were written."""
-    return write_files_zip(export_many(declarations, fmt), fileobj)
+def _named(name: str, file: Future | Callable[[], ExportFile]) -> ExportFile:
+    """The file, made or waited for, under its unique ``name``; a PDF that cannot be made
+    raises with the file's name in the message."""
+    try:
+        made = file.result() if isinstance(file, Future) else file()
+    except PdfUnavailable as exc:
+        raise type(exc)(f"{name}：{exc.message}") from exc  # say which file it was
+    return ExportFile(filename=name, content_type=made.content_type, data=made.data)
+
+
+def write_zip(declarations: Iterable[Declaration], fmt: str, fileobj, *, jobs: int = 1) -> int:
+    """Write one file per declaration into a ZIP archive; return how many were written.
+    ``jobs`` as for ``export_many``."""
+    return write_files_zip(export_many(declarations, fmt, jobs=jobs), fileobj)
 
 
 def write_files_zip(files: Iterable[ExportFile], fileobj) -> int:
