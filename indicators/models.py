@@ -1,9 +1,11 @@
-"""Performance indicators (绩效指标) and the level-1/level-2 taxonomy they are filed under."""
+"""Performance indicators (绩效指标), the level-1/level-2 taxonomy they are filed under, and
+the history of each indicator across approved declarations (``IndicatorHistory``)."""
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from simple_history.models import HistoricalRecords
 
 from declarations.domain import rules
@@ -150,6 +152,9 @@ class PerformanceIndicator(models.Model):
         verbose_name = "绩效指标"
         verbose_name_plural = "绩效指标"
         ordering = ["declaration", "order"]
+        # ``indicators.history.refresh`` reads the indicators of a few names among a
+        # province's million: by this index, not by a scan.
+        indexes = [models.Index(fields=["name"], name="indicator_name_idx")]
         constraints = [
             models.UniqueConstraint(
                 fields=["declaration", "order"],
@@ -239,3 +244,101 @@ class PerformanceIndicator(models.Model):
                 required=False,
             ),
         ]
+
+
+class IndicatorHistory(models.Model):
+    """What approved declarations did with one indicator: how often it was used, in which
+    years, the numeric targets set for it and the actuals reached (approved self-evaluations).
+
+    One row per (name, kind, unit, operator, level 1, level 2): only like is summarised with
+    like, since 90 % and 90 人次 are different targets. Derived data, never typed: kept by
+    ``indicators.history`` (``refresh`` on approval, ``rebuild`` in full), so that the
+    indicator library reads one small indexed table instead of aggregating every indicator
+    of the province per keystroke. Medians are the lower median: a target somebody set.
+    """
+
+    name = models.CharField("三级指标", max_length=300)
+    kind = models.CharField("指标属性", max_length=20, choices=IndicatorKind.choices)
+    unit = models.CharField("计量单位", max_length=20, blank=True)
+    operator = models.CharField(
+        "指标性质（运算符）", max_length=1, choices=Operator.choices, blank=True
+    )
+    # Derived rows go with their category; a category in use is protected by its indicators.
+    level1 = models.ForeignKey(
+        IndicatorCategory,
+        verbose_name="一级指标",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    level2 = models.ForeignKey(
+        IndicatorCategory,
+        verbose_name="二级指标",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    uses = models.PositiveIntegerField("使用次数")
+    first_year = models.PositiveSmallIntegerField("最早年度")
+    last_year = models.PositiveSmallIntegerField("最近年度")
+    target_count = models.PositiveIntegerField("数值目标个数", default=0)
+    target_min = models.DecimalField(
+        "目标值最低", max_digits=18, decimal_places=4, null=True, blank=True
+    )
+    target_median = models.DecimalField(
+        "目标值中位数", max_digits=18, decimal_places=4, null=True, blank=True
+    )
+    target_max = models.DecimalField(
+        "目标值最高", max_digits=18, decimal_places=4, null=True, blank=True
+    )
+    example_text = models.TextField(
+        "常见文字目标", blank=True, max_length=ROW_TEXT, help_text="定性指标最常见的目标表述。"
+    )
+    actual_count = models.PositiveIntegerField("实际完成值个数", default=0)
+    actual_min = models.DecimalField(
+        "实际完成最低", max_digits=18, decimal_places=4, null=True, blank=True
+    )
+    actual_median = models.DecimalField(
+        "实际完成中位数", max_digits=18, decimal_places=4, null=True, blank=True
+    )
+    actual_max = models.DecimalField(
+        "实际完成最高", max_digits=18, decimal_places=4, null=True, blank=True
+    )
+    refreshed_at = models.DateTimeField("统计时间")
+
+    class Meta:
+        verbose_name = "指标使用历史"
+        verbose_name_plural = "指标使用历史"
+        ordering = ["-uses", "name"]
+        indexes = [
+            # The most used first: the library's popular window reads this index in order.
+            models.Index(models.F("uses").desc(), "id", name="indicator_history_uses_idx"),
+        ]
+        constraints = [
+            # Also the index by name that ``refresh`` deletes and the wizard looks up by.
+            models.UniqueConstraint(
+                "name",
+                "kind",
+                "unit",
+                "operator",
+                Coalesce("level1", 0),
+                Coalesce("level2", 0),
+                name="indicator_history_key_unique",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name}（{self.uses} 次）"
+
+    @property
+    def key(self) -> tuple:
+        return history_key(
+            self.name, self.kind, self.unit, self.operator, self.level1_id, self.level2_id
+        )
+
+
+def history_key(name, kind, unit, operator, level1_id, level2_id) -> tuple:
+    """What makes two indicators the same for their history: like is compared with like."""
+    return (name, kind, unit, operator, level1_id or None, level2_id or None)

@@ -12,7 +12,11 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 
 from declarations.domain.money import MoneyUnit, format_amount, plain_decimal
-from declarations.domain.plausibility import amount_findings, key_task_funds_findings
+from declarations.domain.plausibility import (
+    amount_findings,
+    key_task_funds_findings,
+    target_history_findings,
+)
 from declarations.domain.profiles import profile_of
 from declarations.domain.rules import (
     Finding,
@@ -24,12 +28,18 @@ from declarations.domain.rules import (
 )
 from declarations.models import Declaration
 from declarations.models.budgets import validate_spending_plan
+from indicators.library import histories_of, target_history
+from indicators.models import history_key
 
 # Targets that cannot be measured without a number or a baseline.
 VAGUE_TARGET = re.compile(
     r"^(有所|明显|显著|大幅|进一步|稳步|持续|有效)?(提升|提高|改善|增强|加强|增加|推进)$"
 )
 MONEY_UNITS = {"元": Decimal(1), "万元": Decimal(10000)}
+# A cost indicator: filed under the level 1 成本指标, under a level 2 named 成本 (older tables
+# put 成本指标 under 产出指标), or named so itself.
+COST_CODE = "cost"
+COST_WORD = "成本"
 
 
 def _show(declaration: Declaration):
@@ -107,13 +117,27 @@ def errors_for(declaration: Declaration) -> list[str]:
     )
 
 
+def is_vague_target(text: str) -> bool:
+    """A target text that cannot be measured (an unquantified "提升")."""
+    text = text.strip()
+    return bool(text and not re.search(r"\d", text) and VAGUE_TARGET.match(text.rstrip("。")))
+
+
 def vague_targets(declaration: Declaration) -> list[str]:
     found = []
     for indicator in _indicators(declaration):
         text = indicator.target_text.strip()
-        if text and not re.search(r"\d", text) and VAGUE_TARGET.match(text.rstrip("。")):
+        if is_vague_target(text):
             found.append(f"指标“{_label(indicator)}”的目标“{text}”无法衡量：建议给出数值或基准。")
     return found
+
+
+def is_cost_indicator(indicator) -> bool:
+    return bool(
+        _level1_code(indicator) == COST_CODE
+        or (indicator.level2_id and COST_WORD in indicator.level2.name)
+        or COST_WORD in indicator.name
+    )
 
 
 def cost_mismatches(declaration: Declaration) -> list[str]:
@@ -126,13 +150,8 @@ def cost_mismatches(declaration: Declaration) -> list[str]:
     total_label = profile_of(declaration.layout).total_label
     found = []
     for indicator in _indicators(declaration):
-        is_cost = (
-            _level1_code(indicator) == "cost"
-            or (indicator.level2_id and "成本" in indicator.level2.name)
-            or "成本" in indicator.name
-        )
         factor = MONEY_UNITS.get(indicator.unit)
-        if not is_cost or factor is None or indicator.target_value is None:
+        if not is_cost_indicator(indicator) or factor is None or indicator.target_value is None:
             continue
         amount = indicator.target_value * factor
         exact = indicator.operator in ("", "=")
@@ -173,6 +192,30 @@ def plausibility_findings(declaration: Declaration) -> list[Finding]:
     return found
 
 
+def history_findings(declaration: Declaration) -> list[Finding]:
+    """Numeric targets far outside those approved earlier for the same indicator (name, kind,
+    unit, operator, levels; see ``declarations.domain.plausibility``), one query. An approved
+    declaration is part of its own history, so this speaks before approval, as it should."""
+    indicators = [i for i in _indicators(declaration) if i.target_value is not None and i.name]
+    histories = histories_of(i.name for i in indicators)
+    found = []
+    for indicator in indicators:
+        key = history_key(
+            indicator.name,
+            indicator.kind,
+            indicator.unit,
+            indicator.operator,
+            indicator.level1_id,
+            indicator.level2_id,
+        )
+        history = target_history(histories.get(key))
+        found += [
+            _of(indicator, finding)
+            for finding in target_history_findings(indicator.target_value, history, "指标值")
+        ]
+    return found
+
+
 def warnings_for(declaration: Declaration) -> list[str]:
     """Plain-language warnings about ``declaration``, in the order a reviewer reads them."""
     plausibility = messages(plausibility_findings(declaration))
@@ -189,7 +232,7 @@ def warnings_for(declaration: Declaration) -> list[str]:
                 f"指标“{_label(indicator)}”标为定性指标却填写了数值：建议改为定量指标。"
             )
     warnings.extend(cost_mismatches(declaration))
-    return [*plausibility, *warnings]
+    return [*plausibility, *messages(history_findings(declaration)), *warnings]
 
 
 @dataclass(frozen=True)
@@ -233,6 +276,11 @@ def checklist(declaration: Declaration) -> list[Check]:
             "适当性",
             "金额与单位相符，重点工作任务资金不超过所属预算",
             tuple(plausibility_findings(declaration)),
+        ),
+        Check(
+            "适当性",
+            "指标值与历年同类指标的目标相近",
+            tuple(history_findings(declaration)),
         ),
         Check("可行性", "指标目标可衡量（没有无基准的“提升”类目标）", tuple(vague)),
         Check("可行性", "资金支出计划累计达到 100%", tuple(_plan_findings(declaration))),

@@ -5,6 +5,7 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 
+from declarations.quality import refresh_filed_under
 from declarations.upsert import upsert
 from indicators.models import IndicatorCategory
 
@@ -28,7 +29,7 @@ def load_taxonomy(path: Path) -> int:
         )
         changed += did_change
         for child_order, child in enumerate(entry.get("children", []), start=1):
-            _, did_change = upsert(
+            category, did_change = upsert(
                 IndicatorCategory,
                 {"code": child["code"]},
                 {
@@ -41,6 +42,9 @@ def load_taxonomy(path: Path) -> int:
                 },
             )
             changed += did_change
+            if did_change:
+                # A level-2 name decides what is a cost indicator (declarations.quality).
+                refresh_filed_under(category)
     return changed
 
 

@@ -7,17 +7,21 @@ wizard shows each at the field it concerns and accepts the step once the clerk t
 
 - an amount of a 万元 table that looks typed in 元 (``AMOUNT_LIMIT_WAN``);
 - key-task funds adding up to more than the budget line they are paid from;
-- a declaration copied from an earlier year whose texts still name that year.
+- a declaration copied from an earlier year whose texts still name that year;
+- a numeric target far outside the targets approved earlier for the same indicator
+  (``target_history_findings``).
 
 Pure functions of plain values, like the rules.
 """
 
 import re
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 
 from declarations.domain.money import YUAN_PER_WAN, MoneyUnit, plain_decimal, to_unit
 from declarations.domain.rules import Finding
+from declarations.domain.values import format_value
 
 # A single amount of 10000 万元 (1 亿元) or more in a 万元 table is taken for one typed in 元.
 # The yearly budgets of district and county 科协 are tens to hundreds of 万元 (the sample
@@ -126,3 +130,55 @@ def old_year_findings(
             )
         )
     return found
+
+
+@dataclass(frozen=True)
+class TargetHistory:
+    """The numeric targets approved earlier for one indicator: same name, kind, unit,
+    operator and levels, so that only like is compared with like (≥90 % is not ≥90 人次)."""
+
+    count: int
+    low: Decimal
+    median: Decimal
+    high: Decimal
+    operator: str = ""
+    unit: str = ""
+
+
+# "Far outside" the history: below half the lowest or above twice the highest of at least
+# three earlier targets. A digit too many or too few (the usual slip: 500 for 50, 9 for 90)
+# multiplies by ten and always lands outside; a real change of plan, even a doubling of
+# last year's highest, stays inside and is not questioned. Fewer than three targets are no
+# history to speak of (one department's own two years), and a history with a negative
+# target has no scale that halving and doubling would mean anything for.
+HISTORY_MIN_TARGETS = 3
+HISTORY_FACTOR = Decimal(2)
+
+
+def far_from_history(target: Decimal, history: TargetHistory) -> bool:
+    """Whether ``target`` lies far outside ``history`` (see ``HISTORY_FACTOR``)."""
+    if history.count < HISTORY_MIN_TARGETS or history.low < 0:
+        return False
+    return target < history.low / HISTORY_FACTOR or target > history.high * HISTORY_FACTOR
+
+
+def target_history_findings(
+    target: Decimal | None, history: TargetHistory | None, label: str, field: str = "value"
+) -> list[Finding]:
+    """A numeric target (called ``label``) far outside the targets approved earlier for the
+    same indicator, as a warning at ``field`` that shows that history."""
+    if target is None or history is None or not far_from_history(target, history):
+        return []
+
+    def shown(number: Decimal) -> str:
+        return format_value(history.operator, number, history.unit)
+
+    return [
+        Finding(
+            f"{label}{shown(target)}远在历年同类目标之外：此前审核通过的 {history.count} 个"
+            f"目标最低 {shown(history.low)}、中位 {shown(history.median)}、最高 "
+            f"{shown(history.high)}。请核对是否多写或少写了一位数；确有依据的，请在"
+            "“指标值设定依据”中说明。",
+            field,
+        )
+    ]

@@ -4,13 +4,12 @@ draft; and the indicator library the indicator step asks while the clerk types."
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_GET, require_POST
 
 from declarations.domain.choices import Kind, Status
-from declarations.domain.values import format_value
 from declarations.models import DeclarationDraft
 from declarations.roles import (
     declarations_visible_to,
@@ -24,7 +23,7 @@ from declarations.wizards.views import (
     PROJECT_WIZARD,
     saved_declaration_of,
 )
-from indicators.models import PerformanceIndicator
+from indicators import library
 
 
 def _require_declarant(user):
@@ -149,13 +148,11 @@ def discard(request, draft_id: int):
     return redirect("home")
 
 
-LIBRARY_SIZE = 10
-
-
 def library_scope(user) -> Q:
     """Whose indicators a user may borrow: approved declarations of any department (they are
-    public once approved), the published sample tables, and the user's own department's, drafts included; never another
-    department's unsubmitted or unapproved work, whoever is asking."""
+    public once approved), the published sample tables, and the user's own department's,
+    drafts included; never another department's unsubmitted or unapproved work, whoever is
+    asking."""
     # The sample tables are published documents: public too.
     scope = Q(declaration__status=Status.APPROVED) | Q(declaration__sample_key__isnull=False)
     if user.department_id:
@@ -163,55 +160,24 @@ def library_scope(user) -> Q:
     return scope
 
 
+def unreviewed_library_scope(user) -> Q:
+    """The part of ``library_scope`` that the indicator history does not hold (it summarises
+    approved declarations only): the sample tables and the user's own department's tables
+    not approved. Written without the approved branch so that the database starts from the
+    few declarations it names (sample key, department) rather than from every indicator."""
+    scope = Q(declaration__sample_key__isnull=False)
+    if user.department_id:
+        scope |= Q(declaration__department_id=user.department_id)
+    return scope & ~Q(declaration__status=Status.APPROVED)
+
+
 @login_required
 @require_GET
 def indicator_library(request):
-    """Indicators of earlier declarations whose level-3 name matches what the clerk types,
-    within ``library_scope``."""
-    # A name is at most 300 characters; a longer query cannot match and would only make a
-    # LIKE pattern that SQLite refuses.
-    query = request.GET.get("q", "").strip()[:300]
-    if len(query) < 1:
-        return JsonResponse({"results": []})
-    rows = (
-        PerformanceIndicator.objects.filter(library_scope(request.user), name__icontains=query)
-        .values(
-            "name",
-            "level1",
-            "level1__name",
-            "level2",
-            "level2__name",
-            "unit",
-            "operator",
-            "kind",
-            "target_value",
-            "target_text",
-        )
-        .annotate(uses=Count("pk"))
-        .order_by("-uses", "name")
+    """Indicators whose level-3 name contains what the clerk types, within ``library_scope``,
+    each with its history: how often approved declarations used it, in which years, the
+    lowest, median and highest target and the actuals reached (``indicators.library``)."""
+    query = request.GET.get("q", "")
+    return JsonResponse(
+        {"results": library.suggestions(query, unreviewed_library_scope(request.user))}
     )
-    results, seen = [], set()
-    starts = [r for r in rows if r["name"].startswith(query)]
-    for row in starts + [r for r in rows if not r["name"].startswith(query)]:
-        key = (row["name"], row["level1"], row["level2"], row["unit"], row["operator"])
-        if key in seen:
-            continue
-        seen.add(key)
-        results.append(
-            {
-                "name": row["name"],
-                "level1": row["level1"],
-                "level1_name": row["level1__name"],
-                "level2": row["level2"],
-                "level2_name": row["level2__name"],
-                "unit": row["unit"],
-                "operator": row["operator"],
-                "kind": row["kind"],
-                "example": format_value(
-                    row["operator"], row["target_value"], row["unit"], row["target_text"]
-                ),
-            }
-        )
-        if len(results) == LIBRARY_SIZE:
-            break
-    return JsonResponse({"results": results})

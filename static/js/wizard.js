@@ -191,6 +191,29 @@
     output.className = "weight-total fw-semibold " + (ok ? "ok" : "bad");
   }
 
+  // What the history says of a suggestion, so that a target is set from it rather than
+  // guessed: how often approved declarations used it, the targets they set and the actuals
+  // their self-evaluations reached, in the suggestion's operator and unit.
+  function historyText(item) {
+    const history = item.history;
+    if (!history) {
+      if (item.source === "own") return "本单位的申报表（尚未审核通过）";
+      if (item.source === "sample") return "样表";
+      return "";
+    }
+    const years = history.first_year === history.last_year
+      ? `${history.first_year} 年`
+      : `${history.first_year}—${history.last_year} 年`;
+    const measure = [item.operator, item.unit].filter(Boolean).join("，");
+    const range = (figures) =>
+      `最低 ${figures.min} / 中位 ${figures.median} / 最高 ${figures.max}`;
+    return [
+      `已被使用 ${history.uses} 次（${years}）`,
+      history.targets && `历年目标值${measure ? `（${measure}）` : ""} ${range(history.targets)}`,
+      history.actuals && `实际完成 ${range(history.actuals)}（${history.actuals.count} 个）`,
+    ].filter(Boolean).join(" · ");
+  }
+
   function setupLibrary(row, input) {
     const container = row.closest("[data-library-url]");
     if (!container) return;
@@ -258,6 +281,14 @@
           button.firstChild.textContent = item.name;
           button.lastChild.textContent = [levels, item.example && `例：${item.example}`]
             .filter(Boolean).join(" · ");
+          const told = historyText(item);
+          if (told) {
+            const line = document.createElement("div");
+            line.className = "library-history text-primary-emphasis";
+            line.dataset.libraryHistory = "";
+            line.textContent = told;
+            button.append(line);
+          }
           button.addEventListener("mousedown", (event) => {
             event.preventDefault();
             take(item);

@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from declarations.domain.limits import ROW_TEXT
+from declarations.domain.plausibility import target_history_findings
 from declarations.domain.profiles import LayoutProfile
 from declarations.domain.rules import (
     UNCLASSIFIED,
@@ -18,6 +19,7 @@ from declarations.domain.values import parse_value
 from declarations.wizards.composite import CompositeForm
 from declarations.wizards.forms.base import SMALL_TEXTAREA, StepForm, StyledForm
 from declarations.wizards.forms.texts import old_year_warnings
+from indicators.library import histories_of, row_key, target_history
 from indicators.models import IndicatorCategory, IndicatorKind, Operator
 
 # Values of quantitative indicators as the help text shows them: each is read by the value
@@ -257,7 +259,8 @@ class IndicatorsForm(CompositeForm, StepForm):
         return weight_explanation(self.profile) if self.profile else ""
 
     def plausibility(self) -> list[Finding]:
-        """In a copied declaration, indicator texts that still name the old year."""
+        """In a copied declaration, indicator texts that still name the old year; and numeric
+        targets far outside those approved earlier for the same indicator (one query)."""
         found = []
         formset = self.nested["rows"]
         formset.is_valid()
@@ -267,9 +270,15 @@ class IndicatorsForm(CompositeForm, StepForm):
             for form in self.rows_in_order("rows")
             if getattr(form, "cleaned_data", None) and not form.cleaned_data.get("DELETE")
         ]
+        histories = histories_of(row.cleaned_data.get("name") for row in rows)
         for number, row in enumerate(rows, start=1):
             row_found = old_year_warnings(
                 self, row, TEXT_FIELDS, lambda name, n=number: f"第 {n} 项指标的{labels[name]}"
+            )
+            row_found += target_history_findings(
+                row.cleaned_data.get("target_value"),
+                target_history(histories.get(row_key(row.cleaned_data))),
+                f"第 {number} 项指标的指标值",
             )
             for finding in row_found:
                 row.add_warning(finding)
