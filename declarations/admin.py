@@ -23,6 +23,7 @@ from declarations.models import (
     SupervisingDivision,
     User,
 )
+from declarations.quality import refresh_quality
 from declarations.services import EditConflict, declaration_admin_save
 from indicators.models import PerformanceIndicator
 
@@ -203,6 +204,12 @@ class DeclarationAdmin(FrozenWhenApproved, SimpleHistoryAdmin):
     def save_model(self, request, obj, form, change):
         # The one write path: versioned, recorded, refused when frozen.
         declaration_admin_save(obj, by=request.user, creating=not change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # The inlines are written after the service has recorded the edit: the indicators'
+        # facts are read again from what they wrote (in the same transaction).
+        refresh_quality(form.instance)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:

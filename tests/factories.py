@@ -6,6 +6,7 @@ import factory
 
 from declarations.domain.choices import Kind, Layout
 from declarations.models import Budget, Declaration, Department, Project, User
+from declarations.quality import refresh_quality
 from declarations.roles import REVIEWER_GROUP, STAFF_GROUP
 from indicators.models import IndicatorCategory, IndicatorKind, PerformanceIndicator
 
@@ -69,6 +70,13 @@ class IndicatorFactory(factory.django.DjangoModelFactory):
     unit = "场次"
     kind = IndicatorKind.QUANTITATIVE
     target_value = Decimal("10")
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        indicator = super()._create(model_class, *args, **kwargs)
+        # As every write of a declaration does (services._record): the dashboard reads these.
+        refresh_quality(indicator.declaration)
+        return indicator
 
 
 class UserFactory(factory.django.DjangoModelFactory):
