@@ -15,7 +15,12 @@ TEST_PACKAGES := $(RUN_PACKAGES) chromium
 
 .PHONY: run serve test setup install system-packages system-packages-test migrate samples lint check clean
 
+# The web server and a background worker (pre-rendering, bulk exports, e-mail) side by side;
+# Ctrl-C reaches both (one process group), and the worker is stopped when the server exits.
 run: system-packages install migrate samples
+	@echo "网站：http://$(HOST):$(PORT)/ ；后台任务进程已同时启动（Ctrl-C 同时停止两者）"
+	@trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	DEBUG=1 $(BIN)/python manage.py db_worker --no-startup-delay & worker=$$!; \
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # The production stack on this machine: gunicorn and whitenoise, DEBUG off, on the database
@@ -24,6 +29,8 @@ run: system-packages install migrate samples
 serve: system-packages install .secret_key
 	SECRET_KEY="$$(cat .secret_key)" $(BIN)/python manage.py migrate --noinput
 	SECRET_KEY="$$(cat .secret_key)" $(BIN)/python manage.py collectstatic --noinput -v 0
+	@trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	SECRET_KEY="$$(cat .secret_key)" $(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
 	SECRET_KEY="$$(cat .secret_key)" SECURE_SSL_REDIRECT=0 SECURE_COOKIES=0 \
 	SECURE_HSTS_SECONDS=0 BIND=$(HOST):$(PORT) \
 	$(BIN)/gunicorn -c kexie_perf/gunicorn.conf.py
@@ -31,6 +38,9 @@ serve: system-packages install .secret_key
 .secret_key:
 	umask 077 && $(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
 
+# The suite runs on every core (pytest-xdist; each worker has its own test database).
+# PYTEST_ARGS="-n 0" runs it in one process.
+PYTEST_ARGS ?= -n auto
 test: system-packages-test install check
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 

@@ -3,12 +3,17 @@
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Q
+from django.forms.models import ModelChoiceIterator
+from django.forms.utils import flatatt
+from django.utils import timezone
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 
+from declarations import quality, search
+from declarations.dashboard import WAITING, WAITING_BY_KEY, waited
 from declarations.domain.choices import Kind, Status
 from declarations.exports.service import FORMATS
 from declarations.models import Department
-from indicators.models import PerformanceIndicator
 
 MAX_SEARCH_WORDS = 5
 
@@ -85,19 +90,10 @@ class BulkExportForm(forms.Form):
 
 def matching(declarations, query: str):
     """The declarations whose project, department or one of whose indicators is named by
-    every word of ``query`` (words split at spaces; case-insensitive)."""
+    every word of ``query`` (words split at spaces; case-insensitive), each word looked up
+    the way that is fast for how often it occurs (declarations/search.py)."""
     for word in query.split()[:MAX_SEARCH_WORDS]:
-        indicator = PerformanceIndicator.objects.filter(
-            declaration=OuterRef("pk"), name__icontains=word
-        )
-        declarations = declarations.filter(
-            Q(project_name__icontains=word)
-            | Q(project_code__icontains=word)
-            | Q(department_name__icontains=word)
-            | Q(department__name__icontains=word)
-            | Q(department_short_name__icontains=word)
-            | Exists(indicator)
-        )
+        declarations = declarations.filter(search.word_condition(word))
     return declarations
 
 
@@ -105,10 +101,11 @@ class DeclarationFilterForm(forms.Form):
     """Filters and sort order of a declaration list; bad values are reported, not guessed."""
 
     SORTS = {
-        "-fiscal_year": ("-fiscal_year", "department__name", "pk"),
-        "fiscal_year": ("fiscal_year", "department__name", "pk"),
+        # By the department name as declared, which the lists show and index.
+        "-fiscal_year": ("-fiscal_year", "department_name", "pk"),
+        "fiscal_year": ("fiscal_year", "department_name", "pk"),
         "-updated_at": ("-updated_at", "pk"),
-        "department": ("department__name", "-fiscal_year", "pk"),
+        "department": ("department_name", "-fiscal_year", "pk"),
     }
     SORT_LABELS = {
         "-fiscal_year": "年度（新→旧）",
@@ -145,6 +142,53 @@ class DeclarationFilterForm(forms.Form):
         label="类型", required=False, choices=[("", "全部类型"), *Kind.choices]
     )
     sort = forms.ChoiceField(label="排序", required=False)
+    # The filters the dashboard's figures link to. Hidden until a link (or the user) sets one,
+    # then shown as a choice that can be cleared.
+    department = forms.ModelChoiceField(
+        label="单位",
+        queryset=Department.objects.none(),
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": "没有可查看的该单位申报表。"},
+    )
+    missing = forms.ChoiceField(
+        label="指标覆盖",
+        required=False,
+        widget=forms.HiddenInput,
+        choices=[("", "不限"), *quality.MISSING.items()],
+        error_messages={"invalid_choice": "指标覆盖只能选择列出的缺项。"},
+    )
+    vague = forms.ChoiceField(
+        label="目标表述",
+        required=False,
+        widget=forms.HiddenInput,
+        choices=[("", "不限"), ("1", "含无法衡量的目标")],
+        error_messages={"invalid_choice": "目标表述筛选只能为 1（含无法衡量的目标）或留空。"},
+    )
+    qualitative = forms.ChoiceField(
+        label="指标属性",
+        required=False,
+        widget=forms.HiddenInput,
+        choices=[("", "不限"), ("1", "含定性指标")],
+        error_messages={"invalid_choice": "指标属性筛选只能为 1（含定性指标）或留空。"},
+    )
+    waiting = forms.ChoiceField(
+        label="等待时长",
+        required=False,
+        widget=forms.HiddenInput,
+        choices=[("", "不限"), *((bucket.key, bucket.label) for bucket in WAITING)],
+        error_messages={"invalid_choice": "等待时长只能选择列出的区间。"},
+    )
+    LINKED = ("department", "missing", "vague", "qualitative", "waiting")
+    # Filters by a rule over the declaration's indicators, or by the time it has waited.
+    RULES = {
+        "missing": quality.without,
+        "vague": lambda declarations, _: quality.with_vague_targets(declarations),
+        "qualitative": lambda declarations, _: quality.with_qualitative(declarations),
+        "waiting": lambda declarations, key: declarations.filter(
+            waited(WAITING_BY_KEY[key], timezone.now())
+        ),
+    }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -152,16 +196,69 @@ class DeclarationFilterForm(forms.Form):
         style_fields(self, small=True)
 
     def apply(self, declarations):
-        """The declarations filtered and sorted as asked; unfiltered if the input is bad."""
+        """The declarations filtered and sorted as asked; unfiltered if the input is bad.
+
+        A department is one of those of ``declarations`` (unless the view gave the choice):
+        another is refused like one that does not exist, and reveals nothing."""
+        field = self.fields["department"]
+        if field.queryset.query.is_empty():
+            field.queryset = Department.objects.filter(pk__in=declarations.values("department"))
         default = next(iter(self.SORTS))
         if not self.is_valid():
             return declarations.order_by(*self.SORTS[default])
         for name, value in self.cleaned_data.items():
             if name == "q":
                 declarations = matching(declarations, value)
+            elif name in self.RULES and value:
+                declarations = self.RULES[name](declarations, value)
             elif name != "sort" and value not in (None, ""):
                 declarations = declarations.filter(**{name: value})
         return declarations.order_by(*self.SORTS[self.cleaned_data.get("sort") or default])
+
+    def full_clean(self):
+        super().full_clean()
+        self._show_linked()
+
+    def _show_linked(self) -> None:
+        """A linked filter that is set, or wrong, as a choice beside the others."""
+        for name in self.LINKED:
+            field = self.fields[name]
+            if not isinstance(field.widget, forms.HiddenInput):
+                continue  # the view shows it anyway (the queue's departments)
+            if not (self.data.get(name) or name in self.errors):
+                continue
+            if name == "department":
+                chosen = self.cleaned_data.get("department") if name not in self.errors else None
+                choices = [("", "全部单位")]
+                if chosen is not None:
+                    choices.append((chosen.pk, chosen.display_short_name))
+            else:
+                choices = field.choices
+            field.widget = forms.Select(
+                choices=choices, attrs={"class": "form-select form-select-sm"}
+            )
+
+
+class QuickSelect(forms.Select):
+    """A select of many rows (the 500 departments of a reviewer's division) drawn in one pass
+    and read with one plain query: Django's Select renders a template per option (a third of
+    a millisecond each) and reads a model's rows through a server-side cursor."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        choices = self.choices
+        if isinstance(choices, ModelChoiceIterator):
+            field = choices.field
+            empty = [("", field.empty_label)] if field.empty_label is not None else []
+            rows = field.queryset.only("name")
+            choices = empty + [(row.pk, field.label_from_instance(row)) for row in rows]
+        chosen = {str(v) for v in self.format_value(value)}
+        options = "".join(
+            f'<option value="{escape(key)}"{" selected" if str(key) in chosen else ""}>'
+            f"{escape(label)}</option>"
+            for key, label in choices
+        )
+        final = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
+        return format_html("<select{}>{}</select>", flatatt(final), mark_safe(options))
 
 
 class QueueFilterForm(DeclarationFilterForm):
@@ -171,7 +268,11 @@ class QueueFilterForm(DeclarationFilterForm):
     SORT_LABELS = {"submitted": "提交时间（早→晚）", "-submitted": "提交时间（晚→早）"}
 
     department = forms.ModelChoiceField(
-        label="单位", queryset=Department.objects.none(), required=False, empty_label="全部单位"
+        label="单位",
+        queryset=Department.objects.none(),
+        required=False,
+        empty_label="全部单位",
+        widget=QuickSelect,
     )
     field_order = ["q", "fiscal_year", "department", "kind", "status", "sort"]
 

@@ -9,14 +9,13 @@ figures and returns or approves it.
 
 from dataclasses import dataclass
 from decimal import Decimal
-from tempfile import SpooledTemporaryFile
 from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -35,11 +34,11 @@ from declarations.domain.monitoring import (
     percent,
 )
 from declarations.domain.workflow import MOVES
-from declarations.exports.filenames import safe_filename, unique_names
+from declarations.exports.filenames import safe_filename
 from declarations.exports.html import render_html
 from declarations.exports.overview import overview_sheet
 from declarations.exports.pdf import PdfUnavailable
-from declarations.exports.performance_tables import export_report, report_filename, report_grid
+from declarations.exports.performance_tables import export_report, report_grid
 from declarations.exports.performance_templates import (
     MAX_UPLOAD_BYTES,
     evaluation_template,
@@ -48,13 +47,14 @@ from declarations.exports.performance_templates import (
     read_monitoring_upload,
     template_filename,
 )
-from declarations.exports.service import FORMATS, ExportFile, write_files_zip
+from declarations.exports.service import FORMATS
 from declarations.forms import (
     ModelChoicesField,
     attach_refusal,
     errors_as_messages,
     style_fields,
 )
+from declarations.job_views import export_in_background
 from declarations.models import Department, MonitoringReport, MonitoringRound, SelfEvaluation
 from declarations.performance_forms import EvaluationForm, MonitoringForm, money_unit_of
 from declarations.roles import (
@@ -531,28 +531,22 @@ DOWNLOADS = [
 ]
 
 
-def _tables_zip(request, subjects: list, stem: str):
-    """The official tables of ``subjects`` in one ZIP (no ZIP with a file missing)."""
-    fmt = request.GET["download"]
-    names = unique_names([report_filename(subject, fmt) for subject in subjects])
-    archive = SpooledTemporaryFile(max_size=32 * 1024 * 1024)
-    try:
-        write_files_zip(
-            (
-                ExportFile(name, file.content_type, file.data)
-                for name, file in zip(names, (export_report(s, fmt) for s in subjects), strict=True)
-            ),
-            archive,
-        )
-    except PdfUnavailable as exc:
-        archive.close()
-        return export_unavailable(request, exc, request.path)
-    archive.seek(0)
-    return FileResponse(
-        archive,
-        as_attachment=True,
-        filename=safe_filename(f"{stem}_{fmt}", "zip"),
-        content_type="application/zip",
+def _download(request) -> str:
+    """What the overview is asked to download: the sheet may be a link, a ZIP is posted."""
+    if request.method == "POST":
+        return request.POST.get("download", "")
+    return "sheet" if request.GET.get("download") == "sheet" else ""
+
+
+def _tables_in_background(request, source: str, subjects: list, stem: str):
+    """The official tables of ``subjects`` in one ZIP, made in the background."""
+    return export_in_background(
+        request,
+        source=source,
+        ids=[subject.pk for subject in subjects],
+        fmt=request.POST["download"],
+        stem=stem,
+        back=request.get_full_path(),
     )
 
 
@@ -587,6 +581,9 @@ def round_overview(request, pk: int):
     light = request.GET.get("light", "")
     if light:
         cards = [c for c in cards if (c.overall.light or "") == light]
+    status = request.GET.get("status", "")  # the dashboard's figures link here by status
+    if status:
+        cards = [c for c in cards if c.report.status == status]
     sort = request.GET.get("sort", "light")
     if sort == "department":
         cards.sort(key=lambda c: (c.report.declaration.department_name, c.report.pk))
@@ -595,9 +592,12 @@ def round_overview(request, pk: int):
     for card in cards:
         card.rate_shown = "" if card.execution_rate is None else percent(card.execution_rate)
         card.counts = _light_counts(card)
-    if request.GET.get("download") in FORMATS:
-        return _tables_zip(request, [c.report for c in cards], f"{round_}_监控表")
-    if request.GET.get("download") == "sheet":
+    download = _download(request)
+    if download in FORMATS:
+        return _tables_in_background(
+            request, "monitoring", [c.report for c in cards], f"{round_}_监控表"
+        )
+    if download == "sheet":
         rows = [
             [
                 c.report.declaration.department_name,
@@ -663,10 +663,16 @@ def evaluation_overview(request):
     grade = request.GET.get("grade", "")
     if grade:
         cards = [c for c in cards if c.grade == grade]
+    status = request.GET.get("status", "")  # the dashboard's figures link here by status
+    if status:
+        cards = [c for c in cards if c.evaluation.status == status]
     cards.sort(key=lambda c: (c.total is None, -(c.total or 0), c.evaluation.pk))
-    if request.GET.get("download") in FORMATS:
-        return _tables_zip(request, [c.evaluation for c in cards], f"{year}年度_绩效自评表")
-    if request.GET.get("download") == "sheet":
+    download = _download(request)
+    if download in FORMATS:
+        return _tables_in_background(
+            request, "evaluation", [c.evaluation for c in cards], f"{year}年度_绩效自评表"
+        )
+    if download == "sheet":
         rows = [
             [
                 c.evaluation.declaration.department_name,

@@ -1,6 +1,8 @@
 """Views of the review workflow: moves, the reviewer's page, answers to comments, the
 reviewer's queue, adjustments after approval and the comparison of versions."""
 
+from collections import Counter
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,15 +20,17 @@ from declarations.exports.html import render_html
 from declarations.exports.layouts import build_grid
 from declarations.exports.service import FORMATS
 from declarations.forms import QueueFilterForm, attach_refusal, errors_as_messages
+from declarations.job_views import export_in_background
 from declarations.models import Department, Grade, ReviewComment
 from declarations.models.reviews import COMMENT_MAX_LENGTH
+from declarations.paging import page_of
 from declarations.roles import (
     can_export_in_bulk,
     declarations_visible_to,
     is_reviewer,
 )
 from declarations.versions import compare, version_chain
-from declarations.views import visible_declaration, zip_download
+from declarations.views import SEARCH_COUNT_CAP, visible_declaration
 from declarations.workflow import MOVES, add_comments, perform, reply_to_comment
 from indicators.rules import checklist
 
@@ -191,6 +195,7 @@ def reply(request, comment_pk: int):
     return redirect(f"/declarations/{comment.declaration_id}/#comments")
 
 
+QUEUE_PAGE_SIZE = 50
 # What each status means to the bureau, in the order it matters.
 QUEUE_LABELS = {
     Status.SUBMITTED: "待审核",
@@ -208,24 +213,49 @@ def queue(request):
     data = request.GET.copy()
     if "status" not in data:
         data["status"] = Status.SUBMITTED
-    form = QueueFilterForm(
-        data, departments=Department.objects.filter(pk__in=scope.values("department"))
-    )
+    # One pass over the scope by department and status gives both the counts by status and
+    # the departments with something in the queue (the department filter's choices).
+    counts, departments = Counter(), set()
+    for department, status, n in (
+        scope.filter(status__in=list(QUEUE_LABELS))
+        .order_by()
+        .values_list("department", "status")
+        .annotate(n=Count("pk"))
+    ):
+        counts[status] += n
+        departments.add(department)
+    form = QueueFilterForm(data, departments=Department.objects.filter(pk__in=sorted(departments)))
     # A bad filter shows (and downloads) nothing rather than everything.
     chosen = form.apply(scope) if form.is_valid() else scope.none()
-    fmt = request.GET.get("download")
-    if fmt in FORMATS:
-        return zip_download(request, chosen, fmt, f"审核队列_{fmt}")
-    counts = dict(scope.order_by().values_list("status").annotate(n=Count("pk")))
+    fmt = request.POST.get("download")
+    if request.method == "POST" and fmt in FORMATS:
+        return export_in_background(
+            request,
+            source="declarations",
+            ids=list(chosen.values_list("pk", flat=True)),
+            fmt=fmt,
+            stem="审核队列",
+            back=request.get_full_path(),
+        )
     oldest = scope.filter(status=Status.SUBMITTED).order_by("submitted_at").first()
+    searching = form.is_valid() and bool(form.cleaned_data.get("q"))
+    page = page_of(
+        chosen,
+        request.GET.get("page"),
+        QUEUE_PAGE_SIZE,
+        read_from=scope,
+        cap=SEARCH_COUNT_CAP if searching else None,
+    )
     query = data.copy()
     query.pop("download", None)
+    query.pop("page", None)
     return render(
         request,
         "declarations/queue.html",
         {
             "form": form,
-            "declarations": chosen.select_related("department", "project", "adjusts"),
+            "page": page,
+            "declarations": page.object_list,
             "counts": [
                 (status, QUEUE_LABELS[status], counts.get(status, 0), status == data["status"])
                 for status in QUEUE_LABELS

@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from declarations.domain.budget import AMOUNT_FIELDS, total_from_parts
 from declarations.domain.choices import Kind
 from declarations.domain.profiles import profile_of
+from declarations.jobs import prerender_later
 from declarations.models import (
     Budget,
     Declaration,
@@ -26,6 +27,7 @@ from declarations.models import (
     SpendingPlanPoint,
     User,
 )
+from declarations.quality import refresh_quality
 from indicators.models import PerformanceIndicator
 
 FROZEN_MESSAGE = "该申报表已提交或已通过，不能再修改；审核通过后如需变更，请发起调整。"
@@ -102,6 +104,11 @@ def _lock_editable(declaration: Declaration) -> Declaration:
 
 
 def _record(declaration, action, by, from_version, note="") -> DeclarationEvent:
+    """The event of a write; and, once it is committed, the new content's files rendered in the
+    background (the published sample tables are rendered when first asked for)."""
+    if action != DeclarationEvent.Action.SAMPLE:
+        prerender_later(declaration, by=by)
+    refresh_quality(declaration)  # the dashboard's facts of its indicators, in this transaction
     return DeclarationEvent.objects.create(
         declaration=declaration,
         action=action,

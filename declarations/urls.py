@@ -1,6 +1,6 @@
 from django.urls import path
 
-from declarations import performance_views, review_views, views
+from declarations import dashboard_views, job_views, performance_views, review_views, views
 from declarations.wizards import entry
 
 urlpatterns = [
@@ -29,7 +29,12 @@ urlpatterns = [
     ),
     path("comments/<int:comment_pk>/reply/", review_views.reply, name="comment_reply"),
     path("reviews/", review_views.queue, name="review_queue"),
+    path("dashboard/", dashboard_views.dashboard_page, name="dashboard"),
     path("exports/", views.bulk_export, name="bulk_export"),
+    path("jobs/", job_views.job_list, name="job_list"),
+    path("jobs/<int:pk>/", job_views.job_detail, name="job_detail"),
+    path("jobs/<int:pk>/status/", job_views.job_status, name="job_status"),
+    path("jobs/<int:pk>/download/", job_views.job_download, name="job_download"),
     path("performance/", performance_views.performance_index, name="performance_index"),
     path("performance/rounds/open/", performance_views.open_round, name="open_round"),
     path("performance/rounds/<int:pk>/", performance_views.round_overview, name="round_overview"),

@@ -1,12 +1,11 @@
 """Views of the declarations app; they fetch through ``declarations_visible_to`` and stay thin."""
 
-from tempfile import SpooledTemporaryFile
+from datetime import timedelta
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,7 +16,6 @@ from declarations.domain.choices import Status
 from declarations.domain.profiles import layouts_for, profile_of
 from declarations.domain.rules import layout_gaps, messages
 from declarations.domain.workflow import DECLARANT
-from declarations.exports.filenames import safe_filename
 from declarations.exports.html import render_html
 from declarations.exports.layouts import build_grid
 from declarations.exports.pdf import PdfBusy, PdfUnavailable
@@ -25,11 +23,12 @@ from declarations.exports.service import (
     FORMATS,
     export_declaration,
     with_export_data,
-    write_zip,
 )
 from declarations.forms import BulkExportForm, DeclarationFilterForm
 from declarations.history import timeline
-from declarations.models import Declaration, SelfEvaluation
+from declarations.job_views import export_in_background
+from declarations.models import Declaration, Job, SelfEvaluation
+from declarations.paging import page_of
 from declarations.roles import (
     can_export_in_bulk,
     declarations_visible_to,
@@ -46,6 +45,11 @@ from indicators.models import PerformanceIndicator
 from indicators.rules import errors_for, warnings_for
 
 HOME_LIST_SIZE = 10
+# A keyword found in more declarations than this is to be narrowed, not paged through: the
+# list stops counting there (ten pages), so that a common word costs a few hundred rows read.
+SEARCH_COUNT_CAP = 200
+# A failed background job is pointed out on the home page for a week.
+FAILED_JOBS_SHOWN_FOR = timedelta(days=7)
 LIST_PAGE_SIZE = 20
 
 
@@ -97,6 +101,11 @@ def home(request):
             "declaration_count": visible.count(),
             "drafts": drafts_visible_to(request.user).select_related("declaration"),
             "open_reports": _open_reports(request.user),
+            "failed_jobs": Job.objects.filter(
+                started_by=request.user,
+                state=Job.State.FAILED,
+                finished_at__gte=timezone.now() - FAILED_JOBS_SHOWN_FOR,
+            ).count(),
             "today": timezone.localdate(),
             "can_declare": is_declarant(request.user),
             "can_export": can_export_in_bulk(request.user),
@@ -107,8 +116,16 @@ def home(request):
 @login_required
 def declaration_list(request):
     form = DeclarationFilterForm(request.GET or None)
-    declarations = form.apply(declarations_visible_to(request.user))
-    page = Paginator(declarations, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    visible = declarations_visible_to(request.user)
+    declarations = form.apply(visible)
+    searching = form.is_valid() and bool(form.cleaned_data.get("q"))
+    page = page_of(
+        declarations,
+        request.GET.get("page"),
+        LIST_PAGE_SIZE,
+        read_from=visible,
+        cap=SEARCH_COUNT_CAP if searching else None,
+    )
     with_indicator_counts(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
@@ -238,39 +255,25 @@ def file_response(data: bytes, content_type: str, filename: str) -> HttpResponse
 
 @login_required
 def bulk_export(request):
+    """The year's declarations (of one department or all in scope), as a ZIP made in the
+    background: the form is posted, the job's progress page follows."""
     if not can_export_in_bulk(request.user):
         raise PermissionDenied("只有财政审核人员和管理员可以批量导出。")
     visible = declarations_visible_to(request.user)
-    form = BulkExportForm(request.GET or None, declarations=visible)
-    if not form.is_valid():
+    data = request.POST if request.method == "POST" else (request.GET or None)
+    form = BulkExportForm(data, declarations=visible)
+    if request.method != "POST" or not form.is_valid():
         return render(request, "declarations/bulk_export.html", {"form": form})
     chosen = visible.filter(fiscal_year=form.cleaned_data["fiscal_year"])
     department = form.cleaned_data["department"]
     if department is not None:
         chosen = chosen.filter(department=department)
-    fmt = form.cleaned_data["format"]
     scope = department.display_short_name if department else "全部单位"
-    return zip_download(
+    return export_in_background(
         request,
-        chosen.order_by("department__name", "pk"),
-        fmt,
-        f"{form.cleaned_data['fiscal_year']}年_{scope}_绩效目标申报表_{fmt}",
-    )
-
-
-def zip_download(request, declarations, fmt: str, stem: str) -> HttpResponse:
-    """One ZIP of the declarations' files, spooled to disk past 32 MiB; or, when a PDF of
-    them cannot be made, the page that says why (no ZIP with a file missing)."""
-    archive = SpooledTemporaryFile(max_size=32 * 1024 * 1024)
-    try:
-        write_zip(with_export_data(declarations), fmt, archive)
-    except PdfUnavailable as exc:
-        archive.close()
-        return export_unavailable(request, exc, request.path)
-    archive.seek(0)
-    return FileResponse(
-        archive,
-        as_attachment=True,
-        filename=safe_filename(stem, "zip"),
-        content_type="application/zip",
+        source="declarations",
+        ids=list(chosen.order_by("department__name", "pk").values_list("pk", flat=True)),
+        fmt=form.cleaned_data["format"],
+        stem=f"{form.cleaned_data['fiscal_year']}年_{scope}_绩效目标申报表",
+        back=request.get_full_path(),
     )

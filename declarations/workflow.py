@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from declarations.domain.choices import Status
 from declarations.domain.workflow import DECLARANT, MOVES, REVIEWER, Move
+from declarations.jobs import mail_later, prerender_later
 from declarations.models import (
     Declaration,
     MonitoringReport,
@@ -21,9 +22,9 @@ from declarations.models import (
     StatusChange,
     User,
 )
-from declarations.notifications import notify_move
 from declarations.roles import is_own_declarant, is_reviewer
 from declarations.scorecards import evaluation_card, evaluation_problems, monitoring_problems
+from indicators.history import refresh_after_move
 from indicators.rules import errors_for
 
 
@@ -152,9 +153,13 @@ def perform(subject, action: str, *, by: User, comment: str = "", grade: str = "
     subject.full_clean()
     subject.save()
     change.save()
+    refresh_after_move(change)  # an approval enters the indicator history
     if overall is not None:
         overall.save()
-    transaction.on_commit(lambda: notify_move(change))
+    mail_later(change)
+    if isinstance(subject, Declaration):
+        # The printed status line changes with the move: the files of the new state, ready.
+        prerender_later(subject, by=by)
     return subject
 
 

@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "declarations",
     "indicators",
     "security",
@@ -79,6 +81,7 @@ MIDDLEWARE = [
     # hashed names): no separate file server is needed behind the reverse proxy.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "security.middleware.SessionRenewalMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Before any form (the CSRF check reads the form too): control characters out.
@@ -184,10 +187,12 @@ LOGOUT_REDIRECT_URL = "login"
 
 # Sessions live in the database: wizard drafts outgrow cookies and cookie storage fails silently.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
-# 等保 level 3 idle time-out: a session ends 30 minutes after the last request (each request
-# saves it again and so renews it) or when the browser closes.
+# 等保 level 3 idle time-out: a session ends 30 minutes after the last request (renewed by
+# security.middleware.SessionRenewalMiddleware, at most once a minute so that a page view is
+# not a database write: it ends 29 to 30 minutes after the last request) or when the browser
+# closes.
 SESSION_COOKIE_AGE = 30 * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 LANGUAGE_CODE = "zh-hans"
@@ -225,8 +230,10 @@ PDF_MAX_CONCURRENT = int(os.environ.get("PDF_MAX_CONCURRENT", "2"))
 PDF_QUEUE_TIMEOUT = float(os.environ.get("PDF_QUEUE_TIMEOUT", "10"))
 
 # Rendered Excel and PDF files, keyed by a digest of their content (declarations.exports).
-# Set EXPORT_CACHE_DIR to keep them on disk and share them between worker processes.
-_export_cache_dir = os.environ.get("EXPORT_CACHE_DIR")
+# On disk, so that what a background worker pre-renders is what the web processes serve; several
+# app servers share it on a common volume (README), or set EXPORT_CACHE_DIR="" for a per-process
+# cache in memory.
+_export_cache_dir = os.environ.get("EXPORT_CACHE_DIR", str(BASE_DIR / "var" / "exports"))
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "exports": (
@@ -247,6 +254,37 @@ CACHES = {
 }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Background jobs (declarations/jobs.py): django-tasks with its database backend. Jobs are rows
+# of the application's own database, taken by `manage.py db_worker` processes (on PostgreSQL any
+# number of them, on any number of machines, each job by one of them under a row lock): no
+# broker to run. TASKS_BACKEND=immediate runs each job at once in the process that starts it.
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if os.environ.get("TASKS_BACKEND") == "immediate"
+            else "django_tasks_db.DatabaseBackend"
+        ),
+        "QUEUES": ["default"],
+    }
+}
+# A failed job is tried at most this many times, JOB_RETRY_DELAY seconds apart, then reported
+# to whoever started it with its error in Chinese.
+JOB_MAX_ATTEMPTS = int(os.environ.get("JOB_MAX_ATTEMPTS", "3"))
+JOB_RETRY_DELAY = float(os.environ.get("JOB_RETRY_DELAY", "30"))
+# Where finished bulk exports wait for their download, and for how long (hours).
+JOB_FILES_DIR = Path(os.environ.get("JOB_FILES_DIR", BASE_DIR / "var" / "jobs"))
+JOB_FILES_KEEP_HOURS = int(os.environ.get("JOB_FILES_KEEP_HOURS", "24"))
+
+# What the jobs do, on the console of the worker (and of the web server, for immediate jobs).
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"job": {"format": "%(asctime)s [%(process)d] %(levelname)s %(message)s"}},
+    "handlers": {"jobs": {"class": "logging.StreamHandler", "formatter": "job"}},
+    "loggers": {"declarations.jobs": {"handlers": ["jobs"], "level": "INFO", "propagate": False}},
+}
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

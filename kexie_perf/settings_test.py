@@ -39,3 +39,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["OPTIONS"]["init_command"] = (  # noqa: F405
         "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF;"
     )
+
+# Jobs run at once, in the process that starts them, so a test sees their outcome when the
+# request returns (tests/declarations/test_jobs_worker.py runs a real db_worker too).
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+JOB_RETRY_DELAY = 0
+# Rendered files in memory, per test process: no test sees another run's files.
+CACHES = {
+    **CACHES,  # noqa: F405
+    "exports": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "exports",
+        "TIMEOUT": 24 * 3600,
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
+}

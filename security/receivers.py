@@ -1,9 +1,12 @@
 """Audit records of log-ins, failed log-ins, lockouts and log-outs, from the auth signals."""
 
+import time
+
 from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
+from security.middleware import SessionRenewalMiddleware
 from security.models import SecurityEvent
 from security.policy import lockout_policy
 from security.services import record_event
@@ -12,6 +15,8 @@ from security.services import record_event
 @receiver(user_logged_in, dispatch_uid="security.login")
 def _logged_in(sender, request, user, **kwargs):
     record_event(SecurityEvent.Kind.LOGIN, request=request, user=user)
+    # The log-in writes the session: its first renewal (security.middleware).
+    request.session[SessionRenewalMiddleware.SESSION_KEY] = int(time.time())
 
 
 @receiver(user_logged_out, dispatch_uid="security.logout")

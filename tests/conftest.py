@@ -12,3 +12,10 @@ from django.core.management import call_command
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         call_command("load_samples", "--demo-accounts", verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def job_files(settings, tmp_path):
+    """Each test's finished exports in its own directory, removed with the test's files."""
+    settings.JOB_FILES_DIR = tmp_path / "jobs"
+    return settings.JOB_FILES_DIR

@@ -5,6 +5,7 @@ from .declarations import Declaration, KeyTask
 from .departments import Department, SupervisingDivision
 from .drafts import DeclarationDraft
 from .events import DeclarationEvent
+from .jobs import Job
 from .performance import (
     EvaluationEntry,
     MonitoringEntry,
@@ -13,6 +14,7 @@ from .performance import (
     SelfEvaluation,
 )
 from .projects import Project
+from .quality import DeclarationQuality
 from .reviews import Grade, ReviewComment, StatusChange
 from .users import User
 
@@ -21,9 +23,11 @@ __all__ = [
     "Declaration",
     "DeclarationDraft",
     "DeclarationEvent",
+    "DeclarationQuality",
     "Department",
     "EvaluationEntry",
     "Grade",
+    "Job",
     "KeyTask",
     "MonitoringEntry",
     "MonitoringReport",

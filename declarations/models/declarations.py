@@ -163,7 +163,54 @@ class Declaration(models.Model):
         verbose_name = "绩效目标申报表"
         verbose_name_plural = "绩效目标申报表"
         ordering = ["-fiscal_year", "department__name", "pk"]
-        indexes = [models.Index(fields=["department", "fiscal_year"])]
+        indexes = [
+            models.Index(fields=["department", "fiscal_year"]),
+            # The dashboard's counts of a year (by department, status and time waited) read
+            # this index alone, not the wide rows.
+            models.Index(
+                fields=["fiscal_year", "department", "status", "submitted_at", "reviewed_at", "id"],
+                name="declaration_year_figures",
+            ),
+            # The lists read a page in the order of one of these indexes and stop (each sort
+            # of the list has its own); the included columns give a page's keys, the scope's
+            # department and the filters from the index alone, so a deep page costs index
+            # entries, not rows. They order by the department name as declared, which the
+            # lists show.
+            models.Index(
+                fields=["-fiscal_year", "department_name", "id"],
+                include=[
+                    "department",
+                    "status",
+                    "kind",
+                    "project_name",
+                    "project_code",
+                    "department_short_name",
+                ],
+                name="declaration_list_idx",
+            ),
+            models.Index(
+                fields=["fiscal_year", "department_name", "id"],
+                include=["department", "status", "kind"],
+                name="declaration_list_oldest_idx",
+            ),
+            models.Index(
+                fields=["department_name", "-fiscal_year", "id"],
+                include=["department", "status", "kind"],
+                name="declaration_list_by_name_idx",
+            ),
+            models.Index(
+                fields=["-updated_at", "id"],
+                include=["department", "status", "kind"],
+                name="declaration_recent_idx",
+            ),
+            # The review queue: one status in the order of submission, and the counts by status.
+            models.Index(
+                fields=["status", "submitted_at", "id"],
+                include=["department"],
+                name="declaration_queue_idx",
+            ),
+            models.Index(fields=["department", "status"], name="declaration_status_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=(Q(kind=Kind.PROJECT) & Q(project__isnull=False))

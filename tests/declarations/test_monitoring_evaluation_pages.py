@@ -13,6 +13,7 @@ from django.urls import reverse
 from declarations import workflow
 from declarations.domain.choices import Status
 from declarations.models import Declaration, MonitoringReport, SelfEvaluation, User
+from tests.jobs import exported_zip
 
 pytestmark = pytest.mark.django_db
 
@@ -216,7 +217,6 @@ def test_a_self_evaluation_scored_submitted_and_overviewed(client, approved):
 
 
 def test_tables_templates_and_uploads_through_the_pages(client, approved):
-    import zipfile
 
     report = open_round(client, approved)
     pks = indicator_pks(approved)
@@ -287,8 +287,9 @@ def test_tables_templates_and_uploads_through_the_pages(client, approved):
     assert "绩效目标执行监控表" in client.get(page).content.decode()
 
     client.force_login(user("reviewer"))
-    archive = client.get(reverse("round_overview", args=[report.round_id]), {"download": "xlsx"})
-    names = zipfile.ZipFile(BytesIO(b"".join(archive.streaming_content))).namelist()
+    names = exported_zip(
+        client, reverse("round_overview", args=[report.round_id]), data={"download": "xlsx"}
+    ).namelist()
     assert names == ["2025年_沙区科协_科创工作_绩效监控表_1-6月.xlsx"]
     # Uploads are the clerk's.
     assert (

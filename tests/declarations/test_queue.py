@@ -1,8 +1,6 @@
 """The reviewer's queue: what awaits the reviewer, counts, filters, order and bulk download."""
 
-import zipfile
 from datetime import timedelta
-from io import BytesIO
 
 import pytest
 from django.urls import reverse
@@ -11,6 +9,7 @@ from django.utils import timezone
 from declarations import workflow
 from declarations.domain.choices import Status
 from declarations.models import Declaration, User
+from tests.jobs import exported_zip
 
 pytestmark = pytest.mark.django_db
 
@@ -57,8 +56,9 @@ def test_queue_lists_awaiting_declarations_oldest_first_with_counts(client, subm
 
 def test_queue_download_is_the_filtered_set(client, submitted):
     client.force_login(User.objects.get(username="reviewer"))
-    response = client.get(reverse("review_queue"), {"status": "submitted", "download": "xlsx"})
-    archive = zipfile.ZipFile(BytesIO(b"".join(response.streaming_content)))
+    archive = exported_zip(
+        client, reverse("review_queue"), {"status": "submitted"}, {"download": "xlsx"}
+    )
     assert len(archive.namelist()) == 3
     assert all(name.endswith(".xlsx") for name in archive.namelist())
 

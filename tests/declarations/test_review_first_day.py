@@ -2,9 +2,6 @@
 answered; a refused return says why at the comment box; the queue holds submitted work only;
 search narrows the list and the queue; adjustments are told apart everywhere."""
 
-import zipfile
-from io import BytesIO
-
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -12,6 +9,7 @@ from django.utils import timezone
 from declarations import workflow
 from declarations.domain.choices import Status
 from declarations.models import Declaration, ReviewComment, StatusChange, User
+from tests.jobs import exported_zip
 
 pytestmark = pytest.mark.django_db
 
@@ -152,8 +150,9 @@ def test_submit_asks_first_saying_what_goes_to_whom(client):
 
 def test_the_queue_and_its_zip_hold_no_unsubmitted_draft(client, submitted):
     client.force_login(user("reviewer"))
-    response = client.get(reverse("review_queue"), {"status": "", "download": "xlsx"})
-    names = zipfile.ZipFile(BytesIO(b"".join(response.streaming_content))).namelist()
+    names = exported_zip(
+        client, reverse("review_queue"), {"status": ""}, {"download": "xlsx"}
+    ).namelist()
     assert len(names) == 1 and "科普工作" in names[0]
     listed = client.get(reverse("review_queue"), {"status": ""}).context["declarations"]
     assert [d.pk for d in listed] == [submitted.pk]
@@ -252,8 +251,11 @@ def test_adjustments_are_marked_in_the_queue_list_and_zip(client, adjustment):
     listed = page_text(client.get(reverse("declaration_list"), {"q": "科普工作"}))
     assert listed.count("科普工作</a>") == 2 and listed.count("第 1 次调整") == 1
 
-    response = client.get(reverse("review_queue"), {"status": "", "download": "xlsx"})
-    names = sorted(zipfile.ZipFile(BytesIO(b"".join(response.streaming_content))).namelist())
+    names = sorted(
+        exported_zip(
+            client, reverse("review_queue"), {"status": ""}, {"download": "xlsx"}
+        ).namelist()
+    )
     assert names == [
         "2025年_沙区科协_科普工作_绩效目标申报表.xlsx",
         "2025年_沙区科协_科普工作_绩效目标申报表_第1次调整.xlsx",

@@ -63,7 +63,8 @@ def test_production_is_the_default_with_an_idle_time_out_and_https():
     values = production_settings()
     assert values["DEBUG"] is False
     assert values["SESSION_COOKIE_AGE"] <= 1800
-    assert values["SESSION_SAVE_EVERY_REQUEST"] is True
+    # Renewed by security.middleware.SessionRenewalMiddleware (tests/security/test_sessions.py).
+    assert values["SESSION_SAVE_EVERY_REQUEST"] is False
     assert values["SESSION_EXPIRE_AT_BROWSER_CLOSE"] is True
     assert values["SESSION_COOKIE_SECURE"] and values["CSRF_COOKIE_SECURE"]
     assert values["SECURE_SSL_REDIRECT"] and values["SECURE_HSTS_SECONDS"] >= 3600

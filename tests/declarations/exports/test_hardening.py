@@ -4,7 +4,6 @@ texts, the render time limit, the limit on concurrent renders and the 503 pages.
 import re
 import time
 import zipfile
-from io import BytesIO
 
 import pytest
 from django.core.cache import caches
@@ -17,9 +16,10 @@ from declarations.exports.grid import Grid, Style, printable_text
 from declarations.exports.html import PRINT_PIECE, print_pieces, render_html
 from declarations.exports.layouts import build_grid
 from declarations.exports.service import export_declaration, with_export_data
-from declarations.models import Declaration, Department, KeyTask, User
+from declarations.models import Declaration, Department, Job, KeyTask, User
 from tests.declarations.exports.readers import pdf_text, read_xlsx, squeeze
 from tests.factories import BudgetFactory, DeclarationFactory, IndicatorFactory
+from tests.jobs import exported_zip, start_export
 
 pytestmark = pytest.mark.django_db
 
@@ -112,9 +112,7 @@ def test_the_detail_page_prints_the_same_text(client, with_controls):
     assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f]", table)
 
 
-def zip_files(response) -> dict[str, bytes]:
-    assert response.status_code == 200, response.content.decode()[:500]
-    archive = zipfile.ZipFile(BytesIO(b"".join(response.streaming_content)))
+def zip_files(archive: zipfile.ZipFile) -> dict[str, bytes]:
     return {name: archive.read(name) for name in archive.namelist()}
 
 
@@ -130,21 +128,24 @@ def assert_printed(files: dict[str, bytes], fmt: str) -> None:
 @pytest.mark.parametrize("fmt", ["xlsx", "pdf"])
 def test_every_control_character_exports_in_the_bulk_zip(client, with_controls, fmt):
     client.force_login(User.objects.get(username="reviewer"))
-    response = client.get(
+    archive = exported_zip(
+        client,
         reverse("bulk_export"),
-        {"fiscal_year": 2031, "department": with_controls.department_id, "format": fmt},
+        data={"fiscal_year": 2031, "department": with_controls.department_id, "format": fmt},
     )
-    assert_printed(zip_files(response), fmt)
+    assert_printed(zip_files(archive), fmt)
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "pdf"])
 def test_every_control_character_exports_in_the_reviewers_zip(client, with_controls, fmt):
     client.force_login(User.objects.get(username="reviewer"))
-    response = client.get(
+    archive = exported_zip(
+        client,
         reverse("review_queue"),
-        {"status": Status.SUBMITTED, "fiscal_year": 2031, "download": fmt},
+        {"status": Status.SUBMITTED, "fiscal_year": 2031},
+        {"download": fmt},
     )
-    assert_printed(zip_files(response), fmt)
+    assert_printed(zip_files(archive), fmt)
 
 
 # --- Long texts -------------------------------------------------------------------------------
@@ -226,15 +227,22 @@ def test_a_render_past_the_time_limit_is_stopped_with_a_503(client, settings):
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
 
 
-def test_the_reviewers_zip_is_a_503_page_when_a_pdf_times_out(client, settings, with_controls):
+def test_the_reviewers_zip_fails_with_the_reason_when_a_pdf_times_out(
+    client, settings, with_controls
+):
     settings.PDF_RENDER_TIMEOUT = 0.001
     client.force_login(User.objects.get(username="reviewer"))
-    response = client.get(
+    job = start_export(
+        client,
         reverse("review_queue"),
-        {"status": Status.SUBMITTED, "fiscal_year": 2031, "download": "pdf"},
+        {"status": Status.SUBMITTED, "fiscal_year": 2031},
+        {"download": "pdf"},
     )
-    assert response.status_code == 503
-    assert "PDF 生成超时" in response.content.decode()
+    assert job.state == Job.State.FAILED and job.attempts == settings.JOB_MAX_ATTEMPTS
+    assert "PDF 生成超时" in job.error
+    assert not job.file_path().exists()
+    page = client.get(reverse("job_detail", args=[job.pk])).content.decode()
+    assert "PDF 生成超时" in page and 'id="job-ready"' not in page
 
 
 def test_renders_beyond_the_concurrency_limit_are_refused_as_busy(client, settings):

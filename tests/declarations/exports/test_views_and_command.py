@@ -9,9 +9,10 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from declarations.exports import service
-from declarations.models import Declaration, Department, User
+from declarations.models import Declaration, Department, Job, User
 from tests.declarations.exports.readers import pdf_text, read_xlsx
 from tests.factories import DeclarationFactory, staff_user
+from tests.jobs import exported_zip, start_export
 
 pytestmark = pytest.mark.django_db
 
@@ -79,42 +80,57 @@ def test_unknown_format_is_404(client):
 
 def test_staff_may_not_bulk_export(client):
     login(client, "shapingba")
-    response = client.get(reverse("bulk_export"), {"fiscal_year": 2025, "format": "xlsx"})
-    assert response.status_code == 403
-    assert "只有财政审核人员和管理员可以批量导出" in response.content.decode()
+    for response in (
+        client.get(reverse("bulk_export")),
+        client.post(reverse("bulk_export"), {"fiscal_year": 2025, "format": "xlsx"}),
+    ):
+        assert response.status_code == 403
+        assert "只有财政审核人员和管理员可以批量导出" in response.content.decode()
+    assert not Job.objects.exists()
 
 
-def zip_names(response) -> list[str]:
-    data = b"".join(response.streaming_content)
-    with zipfile.ZipFile(BytesIO(data)) as archive:
+def zip_names(archive) -> list[str]:
+    with archive:
         assert archive.testzip() is None
         return sorted(archive.namelist())
 
 
 def test_reviewer_bulk_export_holds_only_supervised_declarations(client):
     login(client, "reviewer")
-    response = client.get(reverse("bulk_export"), {"fiscal_year": 2025, "format": "xlsx"})
-    assert response.status_code == 200 and response["Content-Type"] == "application/zip"
-    names = zip_names(response)
+    names = zip_names(
+        exported_zip(client, reverse("bulk_export"), data={"fiscal_year": 2025, "format": "xlsx"})
+    )
     assert len(names) == 4 and all(n.startswith("2025年_沙区科协_") for n in names)
     # A year of a department the reviewer does not supervise is refused with a message.
-    response = client.get(reverse("bulk_export"), {"fiscal_year": 2024, "format": "xlsx"})
+    response = client.post(reverse("bulk_export"), {"fiscal_year": 2024, "format": "xlsx"})
     assert "没有该年度的可导出申报表" in response.content.decode()
+    assert Job.objects.count() == 1
+
+
+def test_a_get_with_the_form_filled_in_starts_nothing(client):
+    """Only the posted form starts an export: a link or a prefetch of the page does not."""
+    login(client, "reviewer")
+    response = client.get(reverse("bulk_export"), {"fiscal_year": 2025, "format": "xlsx"})
+    assert response.status_code == 200 and "开始导出" in response.content.decode()
+    assert not Job.objects.exists()
 
 
 def test_administrator_bulk_export_by_year_and_department(client):
     login(client, "admin")
     shunping = Department.objects.get(name="顺平县科学技术协会")
-    response = client.get(
+    job = start_export(
+        client,
         reverse("bulk_export"),
-        {"fiscal_year": 2021, "department": shunping.pk, "format": "pdf"},
+        data={"fiscal_year": 2021, "department": shunping.pk, "format": "pdf"},
     )
-    names = zip_names(response)
+    response = client.get(reverse("job_download", args=[job.pk]))
+    names = zip_names(zipfile.ZipFile(BytesIO(b"".join(response.streaming_content))))
     assert names == [
         "2021年_顺平县科学技术协会_科普专项_绩效目标申报表.pdf",
         "2021年_顺平县科学技术协会_部门整体_绩效目标申报表.pdf",
     ]
     assert "filename*=utf-8''2021" in response["Content-Disposition"]
+    assert (job.done, job.total) == (2, 2)
 
 
 def test_bulk_form_shows_years_and_departments(client):
