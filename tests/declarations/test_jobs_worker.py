@@ -2,7 +2,6 @@
 ``manage.py db_worker`` process (another process, as in production) takes it and runs it, and
 the page then offers the ZIP."""
 
-import os
 import subprocess
 import sys
 import zipfile
@@ -11,27 +10,13 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
 from declarations.models import Job, User
-from tests.jobs import start_export
+from tests.jobs import DATABASE_BACKEND, start_export, worker_environment
 
 ROOT = Path(__file__).resolve().parents[2]
-
-DATABASE_BACKEND = {
-    "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
-}
-
-
-def database_url() -> str:
-    """The test database, as the worker process must reach it."""
-    name = connection.settings_dict["NAME"]
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{name}"
-    s = connection.settings_dict
-    return f"postgres://{s['USER']}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{name}"
 
 
 @pytest.mark.django_db(transaction=True)
@@ -46,15 +31,7 @@ def test_a_real_worker_takes_the_export_from_the_database(client, settings, tmp_
     page = client.get(reverse("job_detail", args=[job.pk])).content.decode()
     assert "排队中" in page and "0 / 4" in page
 
-    environment = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "kexie_perf.settings",
-        "DEBUG": "1",
-        "SECRET_KEY": "worker-test-" + "x" * 50,
-        "DATABASE_URL": database_url(),
-        "JOB_FILES_DIR": str(settings.JOB_FILES_DIR),
-        "EXPORT_CACHE_DIR": str(tmp_path / "cache"),
-    }
+    environment = worker_environment(settings.JOB_FILES_DIR, tmp_path / "cache")
     # --batch: run what is queued, then exit; no reloader in a test.
     worker = subprocess.run(
         [sys.executable, "manage.py", "db_worker", "--batch", "--no-reload", "--no-startup-delay"],

@@ -22,7 +22,7 @@ except ImportError:
 
 from declarations import workflow
 from declarations.models import Declaration, Job, User
-from tests.declarations.test_jobs_worker import DATABASE_BACKEND, database_url
+from tests.jobs import DATABASE_BACKEND, worker_environment
 
 ROOT = Path(__file__).resolve().parents[2]
 REVIEWER_PASSWORD = "kexie-review-2025"
@@ -35,15 +35,7 @@ def worker(settings, tmp_path):
     processes = []
 
     def start():
-        environment = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "kexie_perf.settings",
-            "DEBUG": "1",
-            "SECRET_KEY": "worker-test-" + "x" * 50,
-            "DATABASE_URL": database_url(),
-            "JOB_FILES_DIR": str(settings.JOB_FILES_DIR),
-            "EXPORT_CACHE_DIR": str(tmp_path / "cache"),
-        }
+        environment = worker_environment(settings.JOB_FILES_DIR, tmp_path / "cache")
         processes.append(
             subprocess.Popen(
                 [sys.executable, "manage.py", "db_worker", "--no-reload", "--interval", "0.2"],
