@@ -5,6 +5,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from declarations import quality
+from declarations.dashboard import WAITING_BY_KEY
 from declarations.forms import DeclarationFilterForm, QueueFilterForm
 from tests.fuzz.probe import FUZZ, Probe, login, rolled_back
 from tests.fuzz.strategies import posted, texts, usually
@@ -59,6 +61,11 @@ def test_list_and_queue_filters(review_world, data):
         "department": usually(st.sampled_from(departments), posted(review_world.ids)),
         "page": usually(st.sampled_from(["1", "2", "last", "0", "-1", "99999"]), posted()),
         "download": usually(st.sampled_from(DOWNLOADS), texts()),
+        # The filters the dashboard's figures link to.
+        "missing": usually(st.sampled_from(["", *quality.MISSING]), texts()),
+        "vague": usually(st.sampled_from(["", "1"]), posted()),
+        "qualitative": usually(st.sampled_from(["", "1"]), posted()),
+        "waiting": usually(st.sampled_from(["", *WAITING_BY_KEY]), texts()),
     }
     params = {key: draw(strategy) for key, strategy in fields.items() if draw(st.booleans())}
     probe = Probe("list and queue filters")
