@@ -289,6 +289,8 @@ HANDLERS: dict[str, Callable[[Job], None]] = {
 
 # Finished pre-render and e-mail jobs are kept this long for their starters to look at.
 KEEP_SMALL_JOBS_DAYS = 7
+# No job of ours runs this long (a province's PDFs at ~0.1 s each take minutes, not hours).
+STALLED_AFTER = timedelta(hours=6)
 
 
 def purge_expired(now=None) -> int:
@@ -301,6 +303,13 @@ def purge_expired(now=None) -> int:
         job.file_path().unlink(missing_ok=True)
         deleted += 1
     expired.update(state=Job.State.EXPIRED)
+    # A worker killed in the middle of a job (a machine restarted) leaves it running for ever:
+    # past STALLED_AFTER its starter is told, rather than left watching a bar that never moves.
+    Job.objects.filter(state=Job.State.RUNNING, started_at__lt=now - STALLED_AFTER).update(
+        state=Job.State.FAILED,
+        error="后台处理进程在任务进行中停止（服务器重启或进程被终止），请重新发起。",
+        finished_at=now,
+    )
     Job.objects.filter(
         kind__in=(Job.Kind.PRERENDER, Job.Kind.MAIL),
         state__in=Job.FINISHED,

@@ -307,3 +307,18 @@ def test_the_purge_command_deletes_what_has_expired(client):
     call_command("purge_jobs", stdout=out)
     assert out.getvalue().startswith("已删除 1 个超过 24 小时的导出文件")
     assert not job.file_path().exists()
+
+
+def test_a_job_whose_worker_died_is_reported_by_the_purge():
+    started = timezone.now() - timedelta(hours=7)
+    stalled = Job.objects.create(
+        kind=Job.Kind.EXPORT, label="t", state=Job.State.RUNNING, started_at=started
+    )
+    running = Job.objects.create(
+        kind=Job.Kind.EXPORT, label="t", state=Job.State.RUNNING, started_at=timezone.now()
+    )
+    jobs.purge_expired()
+    stalled.refresh_from_db()
+    running.refresh_from_db()
+    assert stalled.state == Job.State.FAILED and "请重新发起" in stalled.error
+    assert running.state == Job.State.RUNNING

@@ -8,7 +8,7 @@ from declarations.jobs import purge_expired
 
 
 class Command(BaseCommand):
-    help = "删除超过保留时间的批量导出文件，并清理一周前已结束的预生成、邮件任务记录。"
+    help = "删除超过保留时间的批量导出文件，把进行超过 6 小时（后台进程已中断）的任务标为失败，并清理一周前已结束的预生成、邮件任务记录。"
 
     def handle(self, *args, **options):
         deleted = purge_expired()
