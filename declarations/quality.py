@@ -1,106 +1,45 @@
-"""The review checklist's indicator rules over many declarations at once: stored as facts of
-each declaration for the finance bureau's dashboard, and as database conditions for the
-declaration list's filters.
+"""The review checklist's indicator rules over many declarations at once, as facts stored
+with each declaration.
 
 ``refresh_quality`` stores what the checklist's own Python rules (``indicators.rules``,
 ``declarations.domain.rules``) say of one declaration's indicators in ``DeclarationQuality``;
-every write of a declaration calls it in its transaction (``declarations.services._record``),
-so the dashboard counts a year's declarations without reading their indicators.
-
-The conditions restate each rule over the indicator table, for a list that filters by it:
-the checklist reads one declaration's indicators in Python, these read a year's in one query.
-``tests/declarations/test_quality_facts.py`` checks that both agree, and
-``tests/declarations/test_dashboard.py`` that each figure counts what its list shows.
-``prefix`` is the path from the queried model to the indicator ("" from
-``PerformanceIndicator``; from ``Declaration``, "indicators__" or a filtered relation's name).
+every write of a declaration calls it in its transaction (``declarations.services._record``).
+The finance bureau's dashboard counts a year's declarations by these facts, and the
+declaration list filters by them, so a figure and the list it links to read the same thing
+and no rule is written a second time as a database condition.
 """
 
 from collections.abc import Iterable
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from declarations.domain.choices import IndicatorKind
 from declarations.domain.rules import REQUIRED_CATEGORIES
 from declarations.models import Declaration, DeclarationQuality
 from indicators.models import IndicatorCategory, PerformanceIndicator
-from indicators.rules import COST_CODE, COST_WORD, VAGUE_TARGET, is_cost_indicator, is_vague_target
-
-# ``vague_targets`` strips the text, then its trailing full stops, before it matches
-# VAGUE_TARGET; the database is given the same pattern with that slack written into it. The
-# pattern's own syntax is read alike by PostgreSQL and by Python (SQLite's REGEXP in Django).
-VAGUE_TARGET_SQL = r"^\s*" + VAGUE_TARGET.pattern.removeprefix("^").removesuffix("$") + r"。*\s*$"
+from indicators.rules import is_cost_indicator, is_vague_target
 
 # What a declaration may lack, as the list's ``missing`` filter names it: the level-1
 # categories the coverage rule requires, and a cost indicator.
 MISSING = {**{code: f"缺少{name}" for code, name in REQUIRED_CATEGORIES}, "cost": "缺少成本指标"}
 
 
-def _at(prefix: str, **lookups) -> Q:
-    return Q(**{prefix + name: value for name, value in lookups.items()})
-
-
-def counted(prefix: str = "") -> Q:
-    """The indicators the checklist reads: not a level-2 row printed without a level-3
-    indicator (``PerformanceIndicator.is_placeholder``)."""
-    return ~_at(prefix, name="", target_value=None, target_text="")
-
-
-def _categories(**lookups):
-    # A subquery rather than a join: the database looks the few ids up once.
-    return IndicatorCategory.objects.filter(**lookups).values("pk")
-
-
-def covering(code: str, prefix: str = "") -> Q:
-    """Filed under the level-1 category ``code`` (the coverage rule of the checklist)."""
-    return _at(prefix, level1__in=_categories(code=code))
-
-
-def cost(prefix: str = "") -> Q:
-    """A cost indicator, as ``indicators.rules.is_cost_indicator`` tells one."""
-    return (
-        _at(prefix, level1__in=_categories(code=COST_CODE))
-        | _at(prefix, level2__in=_categories(name__contains=COST_WORD))
-        | _at(prefix, name__contains=COST_WORD)
-    )
-
-
-def vague(prefix: str = "") -> Q:
-    """A target the checklist calls unmeasurable (``indicators.rules.vague_targets``). On
-    PostgreSQL a partial index holds these rows (migration declarations 0011)."""
-    return _at(prefix, target_text__regex=VAGUE_TARGET_SQL)
-
-
-def qualitative(prefix: str = "") -> Q:
-    return _at(prefix, kind=IndicatorKind.QUALITATIVE)
-
-
-def quantitative(prefix: str = "") -> Q:
-    return _at(prefix, kind=IndicatorKind.QUANTITATIVE)
-
-
-def lacking(what: str, prefix: str = "") -> Q:
-    """The indicators that would supply ``what`` (a key of ``MISSING``)."""
-    return cost(prefix) if what == "cost" else covering(what, prefix)
-
-
-def _having(declarations: QuerySet, condition: Q, present: bool = True) -> QuerySet:
-    found = Exists(
-        PerformanceIndicator.objects.filter(counted() & condition, declaration=OuterRef("pk"))
-    )
-    return declarations.filter(found if present else ~found)
+# -- the list's filters, over the stored facts ------------------------------------------------------
+# A declaration without facts has no indicators (one made before any was written): it lacks
+# every category, and has no vague or qualitative target, as the dashboard counts it.
 
 
 def without(declarations: QuerySet, what: str) -> QuerySet:
-    """The declarations that have no (counted) indicator supplying ``what``."""
-    return _having(declarations, lacking(what), present=False)
+    """The declarations with no indicator that supplies ``what`` (a key of ``MISSING``)."""
+    return declarations.filter(Q(quality__isnull=True) | Q(**{f"quality__has_{what}": False}))
 
 
 def with_vague_targets(declarations: QuerySet) -> QuerySet:
-    return _having(declarations, vague())
+    return declarations.filter(quality__has_vague=True)
 
 
 def with_qualitative(declarations: QuerySet) -> QuerySet:
-    return _having(declarations, qualitative())
+    return declarations.filter(quality__qualitative__gt=0)
 
 
 # -- the stored facts -----------------------------------------------------------------------------

@@ -9,8 +9,8 @@ matching the expression against every one of their indicators. SQLite matches th
 
 from django.db import migrations, models
 
-# ``declarations.quality.VAGUE_TARGET_SQL`` when this index was made; the query must use the
-# same text for the planner to use the index (tests/declarations/test_dashboard.py checks).
+# The checklist's vague-target rule as a regular expression, when this index was made (the
+# index was dropped again by 0014, once the list filtered by stored facts).
 VAGUE_TARGET_SQL = (
     r"^\s*(有所|明显|显著|大幅|进一步|稳步|持续|有效)?(提升|提高|改善|增强|加强|增加|推进)。*\s*$"
 )

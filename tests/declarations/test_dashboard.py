@@ -8,7 +8,6 @@ import re
 from datetime import timedelta
 from decimal import Decimal
 from html import unescape
-from importlib import import_module
 
 import pytest
 from django.core.management import call_command
@@ -17,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from declarations import performance, quality, workflow
+from declarations import performance, workflow
 from declarations.domain.choices import Grade, IndicatorKind, Status
 from declarations.models import Declaration, SelfEvaluation, SupervisingDivision, User
 from indicators.rules import is_cost_indicator, vague_targets
@@ -389,22 +388,6 @@ def test_the_charts_draw_the_tables_figures_from_json_script(client, graded):
     assert sum(sum(s["values"]) for s in data["grades"]["series"]) == 2
     for key in ("statuses", "departments", "quality", "rounds", "grades", "waiting", "kinds"):
         assert f'data-chart="{key}"' in page
-
-
-def test_the_vague_target_index_is_the_rules_own_expression():
-    """The partial index of vague targets (PostgreSQL) is made with the expression the
-    dashboard and the list filter by, or the planner could not use it."""
-    migration = import_module("declarations.migrations.0011_dashboard_indexes")
-    assert migration.VAGUE_TARGET_SQL == quality.VAGUE_TARGET_SQL
-    if connection.vendor != "postgresql":
-        return
-    year = Declaration.objects.filter(fiscal_year=YEAR)
-    sql, params = quality.with_vague_targets(year).query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute(f"EXPLAIN {sql}", params)
-        plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert migration.VAGUE_INDEX in plan, plan
 
 
 def test_the_vendored_echarts_speaks_chinese():

@@ -1,6 +1,6 @@
 """The indicator-quality facts stored with each declaration (``DeclarationQuality``), which the
 dashboard counts: after every kind of write they are what the review checklist's own rules
-say of the declaration's indicators, and what the list filters' database conditions say."""
+say of the declaration's indicators."""
 
 import re
 from decimal import Decimal
@@ -12,7 +12,6 @@ from django.apps import apps
 from django.core.management import call_command
 from django.urls import reverse
 
-from declarations import quality
 from declarations.domain.choices import IndicatorKind, Status
 from declarations.models import Declaration, DeclarationDraft, DeclarationQuality, User
 from declarations.quality import FACTS, refresh_quality
@@ -58,23 +57,9 @@ def checklist_verdict(declaration) -> dict:
     }
 
 
-def database_verdict(declaration) -> dict:
-    """What the list filters' conditions (``declarations.quality``) say of it."""
-    one = Declaration.objects.filter(pk=declaration.pk)
-    read = PerformanceIndicator.objects.filter(quality.counted(), declaration=declaration.pk)
-    return {
-        "indicators": read.count(),
-        "quantitative": read.filter(quality.quantitative()).count(),
-        "qualitative": read.filter(quality.qualitative()).count(),
-        **{f"has_{what}": not quality.without(one, what).exists() for what in quality.MISSING},
-        "has_vague": quality.with_vague_targets(one).exists(),
-    }
-
-
 def assert_facts_are_the_rules(declaration) -> dict:
     facts = stored(declaration)
     assert facts == checklist_verdict(declaration), declaration.sample_key or declaration.pk
-    assert facts == database_verdict(declaration), declaration.sample_key or declaration.pk
     return facts
 
 
